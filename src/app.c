@@ -1,0 +1,176 @@
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "app.h"
+#include "auth/token.h"
+#include "http/router.h"
+#include "util/log.h"
+
+#define APP_REALM "s3gate"
+
+struct app_req {
+	const struct conf *c;
+	struct req *req;
+	struct resp *resp;
+	char sub[JWT_SUB_MAX + 1]; /* for the request log, once known */
+	double now;
+};
+
+static double app_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int app_add_json_field(buf_t *b, const char *name, const char *v, int comma)
+{
+	int rc = buf_printf(b, "%s\"%s\":\"", comma ? "," : "", name);
+
+	if (rc == 0)
+		rc = buf_add_json_str(b, v, strlen(v));
+	if (rc == 0)
+		rc = buf_addc(b, '"');
+	return rc;
+}
+
+int app_identity_json(const struct jwt_identity *id, buf_t *b)
+{
+	const char *g = id->groups;
+	size_t i;
+	int rc;
+
+	rc = buf_addc(b, '{');
+	rc = rc ? rc : app_add_json_field(b, "sub", id->sub, 0);
+	rc = rc ? rc : app_add_json_field(b, "username", id->username, 1);
+	rc = rc ? rc : app_add_json_field(b, "email", id->email, 1);
+	rc = rc ? rc : buf_addstr(b, ",\"groups\":[");
+	for (i = 0; i < id->n_groups && rc == 0; i++) {
+		rc = buf_printf(b, "%s\"", i ? "," : "");
+		rc = rc ? rc : buf_add_json_str(b, g, strlen(g));
+		rc = rc ? rc : buf_addc(b, '"');
+		g += strlen(g) + 1;
+	}
+	rc = rc ? rc : buf_addc(b, ']');
+	rc = rc ? rc : app_add_json_field(b, "token_use", id->token_use, 1);
+	rc = rc ? rc : buf_printf(b, ",\"exp\":%.0f}\n", id->exp);
+	return rc;
+}
+
+/* RFC 6750 §3: a refused token names the error; a missing one does not. */
+static int app_refuse(struct app_req *a, jwt_err e)
+{
+	char www[256];
+	int rc;
+
+	if (e == JWT_E_KEYS_UNAVAILABLE || e == JWT_E_INTERNAL) {
+		log_msg(LOG_ERR, "token check failed: %s", jwt_strerror(e));
+		rc = resp_error(a->resp, e == JWT_E_INTERNAL ? 500 : 503, "unavailable",
+				"cannot check tokens right now");
+	} else if (e == JWT_E_MISSING) {
+		resp_header(a->resp, "WWW-Authenticate", "Bearer realm=\"" APP_REALM "\"");
+		rc = resp_error(a->resp, 401, "missing_token", "no token");
+	} else {
+		snprintf(www, sizeof(www),
+			 "Bearer realm=\"" APP_REALM "\", error=\"invalid_token\", "
+			 "error_description=\"%s\"", jwt_strerror(e));
+		resp_header(a->resp, "WWW-Authenticate", www);
+		rc = resp_error(a->resp, 401, "invalid_token", jwt_strerror(e));
+	}
+	return rc;
+}
+
+/* The gate every protected route passes. */
+static jwt_err app_authenticate(struct app_req *a, struct jwt_identity *id)
+{
+	const char *tok = NULL;
+	size_t len = 0;
+	jwt_err e = token_from_header(a->req->authorization, &tok, &len);
+
+	if (e == JWT_OK)
+		e = token_verify(tok, len, a->now, id, NULL);
+	if (e == JWT_OK)
+		memcpy(a->sub, id->sub, sizeof(a->sub));
+	return e;
+}
+
+static int app_healthz(struct app_req *a)
+{
+	static const char ok[] = "{\"status\":\"ok\"}\n";
+
+	return resp_json(a->resp, 200, ok, sizeof(ok) - 1);
+}
+
+static int app_whoami(struct app_req *a)
+{
+	struct jwt_identity id;
+	buf_t b;
+	jwt_err e = app_authenticate(a, &id);
+	int rc;
+
+	if (e != JWT_OK)
+		return app_refuse(a, e);
+	buf_init(&b, 16384);
+	if (app_identity_json(&id, &b) == 0)
+		rc = resp_json(a->resp, 200, b.ptr, b.len);
+	else
+		rc = resp_error(a->resp, 500, "internal", "cannot encode identity");
+	buf_free(&b);
+	return rc;
+}
+
+static const struct router_route app_routes[] = {
+	{ "/healthz", ROUTER_GET | ROUTER_HEAD, app_healthz },
+	{ "/whoami", ROUTER_GET | ROUTER_HEAD, app_whoami },
+};
+
+static void app_dispatch(struct app_req *a)
+{
+	const struct router_route *rt =
+		router_find(app_routes, sizeof(app_routes) / sizeof(app_routes[0]), a->req->route);
+	char allow[64];
+
+	if (rt == NULL) {
+		resp_error(a->resp, 404, "not_found", "no such route");
+	} else if (!(router_method_bit(a->req->method) & rt->methods)) {
+		router_allow(rt, allow, sizeof(allow));
+		resp_header(a->resp, "Allow", allow);
+		resp_error(a->resp, 405, "method_not_allowed", "method not allowed");
+	} else {
+		rt->handler(a);
+	}
+}
+
+void app_handle(const struct conf *c, req_getenv_fn get, void *ctx,
+		const struct resp_out *out)
+{
+	struct req req;
+	struct resp resp;
+	struct app_req a;
+	char err[128];
+	double start = app_now();
+	int status = req_parse(&req, get, ctx, c->base_path, err, sizeof(err));
+
+	memset(&a, 0, sizeof(a));
+	a.c = c;
+	a.req = &req;
+	a.resp = &resp;
+	a.now = start;
+	resp_init(&resp, out, req.is_head);
+	if (status == 404)
+		resp_error(&resp, 404, "not_found", "no such route");
+	else if (status != 0)
+		resp_error(&resp, status, "bad_request", err);
+	else
+		app_dispatch(&a);
+	resp_finish(&resp);
+	log_msg(LOG_INFO, "%s \"%s %s\" %d %llu %.3fs sub=%s%s", req.remote_addr, req.method,
+		req.route[0] != '\0' ? req.route : "-", resp.status, resp.bytes,
+		app_now() - start, a.sub[0] != '\0' ? a.sub : "-",
+		resp.failed ? " (client gone)" : "");
+	resp_free(&resp);
+}

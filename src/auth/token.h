@@ -1,0 +1,25 @@
+/* token: the token gate. Takes an Authorization value, answers with a verified
+ * identity or the reason for refusal; remembers verified tokens by SHA-256. */
+#ifndef S3GATE_TOKEN_H
+#define S3GATE_TOKEN_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "auth/jwt.h"
+#include "conf.h"
+
+int token_init(const struct conf *c, char *err, size_t errlen);
+void token_cleanup(void);
+/* The token inside an Authorization header value: "Bearer <t>" or "<t>". */
+jwt_err token_from_header(const char *authz, const char **tok, size_t *len);
+/* Full validation; claims (may be NULL) receives the verified payload, which
+ * the caller frees with cJSON_Delete. now is seconds since the epoch. */
+jwt_err token_verify(const char *tok, size_t len, double now, struct jwt_identity *id,
+		     cJSON **claims);
+
+/* Where keys come from; jwks_lookup unless a test installs its own. */
+typedef jwt_err (*token_lookup_fn)(const char *kid, time_t now, EVP_PKEY_CTX **vctx);
+void token_set_lookup(token_lookup_fn fn);
+
+#endif

@@ -1,0 +1,49 @@
+/* conf: the configuration table, read and validated once per process. */
+#ifndef S3GATE_CONF_H
+#define S3GATE_CONF_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#define CONF_CLIENT_IDS_MAX 16
+#define CONF_ERR_MAX 512
+#define CONF_KEYS_MAX 32
+
+enum conf_token_use { CONF_TOKEN_ID, CONF_TOKEN_ACCESS, CONF_TOKEN_ANY };
+enum conf_source { CONF_SRC_DEFAULT, CONF_SRC_DERIVED, CONF_SRC_FILE, CONF_SRC_ENV };
+
+struct conf {
+	char *region;
+	char *user_pool_id;
+	char *client_id; /* as written: one id or a comma-separated list */
+	char *client_ids[CONF_CLIENT_IDS_MAX];
+	size_t n_client_ids;
+	char *issuer;
+	char *jwks_url;
+	long token_use;
+	long clock_skew;
+	char *cache_dir;
+	char *base_path;
+	long jwks_lifetime;
+	long jwks_refetch_interval;
+	long http_timeout;
+	long http_connect_timeout;
+	long token_cache_size;
+	long log_level;
+	char *file; /* the file that was read, if any */
+	unsigned char source[CONF_KEYS_MAX];
+};
+
+/* Reads the file (explicit path, else S3GATE_CONFIG, else the default one if
+ * present) and S3GATE_* variables, which win. On failure returns -1 with a
+ * one-line message naming the key in err. */
+int conf_load(struct conf *c, const char *path, char *err, size_t errlen);
+/* Writes the effective configuration, secrets masked, with each value's source. */
+void conf_print(const struct conf *c, FILE *fp);
+void conf_free(struct conf *c);
+/* 1 when key was set by the file or the environment rather than defaulted. */
+int conf_is_explicit(const struct conf *c, const char *key);
+/* 1 when id is one of the configured client ids. */
+int conf_client_id_ok(const struct conf *c, const char *id);
+
+#endif

@@ -1,0 +1,204 @@
+/* s3gate: start-up, the FastCGI or CGI request loop, and the subcommands. */
+#include "config.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <fcgiapp.h>
+
+#include "app.h"
+#include "auth/token.h"
+#include "conf.h"
+#include "util/buf.h"
+#include "util/fetch.h"
+#include "util/log.h"
+
+#define EXIT_REFUSED 1
+#define EXIT_CONFIG 2
+
+static const char main_usage[] =
+	"Usage: s3gate [--config FILE] [COMMAND]\n"
+	"\n"
+	"Without a command, serves FastCGI when started by a FastCGI server and\n"
+	"one CGI request when run as a CGI program.\n"
+	"\n"
+	"Commands:\n"
+	"  check-config   validate the configuration and print it, secrets masked\n"
+	"  check-token    validate the token on standard input; print its claims\n"
+	"\n"
+	"Options:\n"
+	"  --config FILE  configuration file (default: $S3GATE_CONFIG, then\n"
+	"                 " SYSCONFDIR "/s3gate.conf); S3GATE_<KEY> variables win\n"
+	"  --help         this text\n"
+	"  --version      the version\n"
+	"\n"
+	"Exit status: 0 success, 1 token refused, 2 configuration or usage error.\n";
+
+static int main_setup(struct conf *c, const char *path)
+{
+	char err[CONF_ERR_MAX];
+	int rc = -1;
+
+	if (conf_load(c, path, err, sizeof(err)) != 0) {
+		fprintf(stderr, "s3gate: configuration: %s\n", err);
+		goto out;
+	}
+	log_set_level((enum log_level)c->log_level);
+	if (fetch_global_init() != 0) {
+		fprintf(stderr, "s3gate: cannot initialise libcurl\n");
+		goto out;
+	}
+	if (token_init(c, err, sizeof(err)) != 0) {
+		fprintf(stderr, "s3gate: configuration: %s\n", err);
+		goto out;
+	}
+	rc = 0;
+out:
+	return rc;
+}
+
+static const char *main_fcgi_getenv(void *ctx, const char *name)
+{
+	return FCGX_GetParam(name, (FCGX_ParamArray)ctx);
+}
+
+static int main_fcgi_write(void *ctx, const char *p, size_t n)
+{
+	int rc = 0;
+
+	while (n > 0 && rc == 0) {
+		int chunk = n > 65536 ? 65536 : (int)n;
+
+		if (FCGX_PutStr(p, chunk, (FCGX_Stream *)ctx) != chunk)
+			rc = -1;
+		p += chunk;
+		n -= (size_t)chunk;
+	}
+	return rc;
+}
+
+static const char *main_cgi_getenv(void *ctx, const char *name)
+{
+	(void)ctx;
+	return getenv(name);
+}
+
+static int main_cgi_write(void *ctx, const char *p, size_t n)
+{
+	return fwrite(p, 1, n, (FILE *)ctx) == n ? 0 : -1;
+}
+
+static int main_serve(const struct conf *c)
+{
+	FCGX_Request rq;
+	struct resp_out out;
+
+	if (FCGX_IsCGI()) {
+		out.write = main_cgi_write;
+		out.ctx = stdout;
+		app_handle(c, main_cgi_getenv, NULL, &out);
+		fflush(stdout);
+		return 0;
+	}
+	if (FCGX_Init() != 0 || FCGX_InitRequest(&rq, 0, 0) != 0) {
+		fprintf(stderr, "s3gate: cannot initialise FastCGI\n");
+		return EXIT_FAILURE;
+	}
+	log_msg(LOG_INFO, "serving FastCGI");
+	out.write = main_fcgi_write;
+	while (FCGX_Accept_r(&rq) >= 0) {
+		out.ctx = rq.out;
+		app_handle(c, main_fcgi_getenv, rq.envp, &out);
+		FCGX_Finish_r(&rq);
+	}
+	return 0;
+}
+
+static int main_read_stdin(buf_t *b)
+{
+	char chunk[4096];
+	size_t n;
+	int rc = 0;
+
+	while (rc == 0 && (n = fread(chunk, 1, sizeof(chunk), stdin)) > 0)
+		rc = buf_add(b, chunk, n);
+	return rc;
+}
+
+static int main_check_token(void)
+{
+	struct jwt_identity id;
+	cJSON *claims = NULL;
+	const char *tok = NULL;
+	char *text = NULL;
+	size_t len = 0;
+	buf_t in;
+	jwt_err e = JWT_E_SIZE;
+	struct timespec ts;
+
+	buf_init(&in, JWT_TOKEN_MAX + 64);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	if (main_read_stdin(&in) == 0) {
+		e = token_from_header(buf_str(&in), &tok, &len);
+		while (len > 0 && (tok[len - 1] == '\n' || tok[len - 1] == '\r'))
+			len--;
+	}
+	if (e == JWT_OK)
+		e = token_verify(tok, len, (double)ts.tv_sec + (double)ts.tv_nsec / 1e9, &id,
+				 &claims);
+	if (e == JWT_OK && (text = cJSON_Print(claims)) != NULL)
+		printf("%s\n", text);
+	else
+		fprintf(stderr, "s3gate: token refused: %s\n", jwt_strerror(e));
+	cJSON_free(text);
+	cJSON_Delete(claims);
+	buf_free(&in);
+	return e == JWT_OK ? 0 : EXIT_REFUSED;
+}
+
+int main(int argc, char **argv)
+{
+	struct conf c;
+	const char *path = NULL, *cmd = NULL;
+	int i, rc = EXIT_CONFIG;
+
+	signal(SIGPIPE, SIG_IGN);
+	memset(&c, 0, sizeof(c));
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			fputs(main_usage, stdout);
+			return 0;
+		} else if (strcmp(argv[i], "--version") == 0) {
+			printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+			return 0;
+		} else if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
+			path = argv[++i];
+		} else if (cmd == NULL && argv[i][0] != '-') {
+			cmd = argv[i];
+		} else {
+			fprintf(stderr, "s3gate: unexpected argument '%s' (see --help)\n", argv[i]);
+			return EXIT_CONFIG;
+		}
+	}
+	if (cmd != NULL && strcmp(cmd, "check-config") != 0 && strcmp(cmd, "check-token") != 0) {
+		fprintf(stderr, "s3gate: unknown command '%s' (see --help)\n", cmd);
+		return EXIT_CONFIG;
+	}
+	if (main_setup(&c, path) != 0)
+		goto out;
+	if (cmd == NULL)
+		rc = main_serve(&c);
+	else if (strcmp(cmd, "check-config") == 0)
+		rc = (conf_print(&c, stdout), 0);
+	else
+		rc = main_check_token();
+out:
+	token_cleanup();
+	fetch_global_cleanup();
+	conf_free(&c);
+	return rc;
+}

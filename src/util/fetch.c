@@ -1,0 +1,94 @@
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <curl/curl.h>
+
+#include "util/fetch.h"
+
+static CURL *fetch_handle;
+
+int fetch_global_init(void)
+{
+	return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? 0 : -1;
+}
+
+void fetch_global_cleanup(void)
+{
+	if (fetch_handle != NULL)
+		curl_easy_cleanup(fetch_handle);
+	fetch_handle = NULL;
+	curl_global_cleanup();
+}
+
+struct fetch_sink {
+	buf_t *body;
+	int overflow;
+};
+
+static size_t fetch_write(char *p, size_t size, size_t nmemb, void *ud)
+{
+	struct fetch_sink *s = ud;
+	size_t n = size * nmemb;
+
+	if (buf_add(s->body, p, n) != 0) {
+		s->overflow = 1;
+		n = 0; /* makes libcurl stop with CURLE_WRITE_ERROR */
+	}
+	return n;
+}
+
+static CURLcode fetch_setup(CURL *h, const char *url, const struct fetch_opts *o,
+			    struct fetch_sink *sink)
+{
+	CURLcode rc;
+
+	curl_easy_reset(h);
+	if ((rc = curl_easy_setopt(h, CURLOPT_URL, url)) != CURLE_OK ||
+	    (rc = curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https")) != CURLE_OK ||
+	    (rc = curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L)) != CURLE_OK ||
+	    (rc = curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L)) != CURLE_OK ||
+	    (rc = curl_easy_setopt(h, CURLOPT_TIMEOUT, o->timeout)) != CURLE_OK ||
+	    (rc = curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, o->connect_timeout)) != CURLE_OK ||
+	    (rc = curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L)) != CURLE_OK ||
+	    (rc = curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L)) != CURLE_OK ||
+	    (rc = curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE,
+				   (curl_off_t)sink->body->max)) != CURLE_OK ||
+	    (rc = curl_easy_setopt(h, CURLOPT_USERAGENT, PACKAGE_NAME "/" PACKAGE_VERSION)) !=
+		    CURLE_OK ||
+	    (rc = curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, fetch_write)) != CURLE_OK ||
+	    (rc = curl_easy_setopt(h, CURLOPT_WRITEDATA, sink)) != CURLE_OK)
+		return rc;
+	return CURLE_OK;
+}
+
+int fetch_get(const char *url, const struct fetch_opts *o, buf_t *body, long *status,
+	      char *err, size_t errlen)
+{
+	struct fetch_sink sink = { body, 0 };
+	CURLcode rc;
+	int ret = -1;
+
+	if (fetch_handle == NULL)
+		fetch_handle = curl_easy_init();
+	if (fetch_handle == NULL) {
+		snprintf(err, errlen, "cannot create a transfer handle");
+		goto out;
+	}
+	rc = fetch_setup(fetch_handle, url, o, &sink);
+	if (rc == CURLE_OK)
+		rc = curl_easy_perform(fetch_handle);
+	if (sink.overflow || rc == CURLE_FILESIZE_EXCEEDED) {
+		snprintf(err, errlen, "response larger than %zu bytes", body->max);
+		goto out;
+	}
+	if (rc != CURLE_OK) {
+		snprintf(err, errlen, "%s", curl_easy_strerror(rc));
+		goto out;
+	}
+	curl_easy_getinfo(fetch_handle, CURLINFO_RESPONSE_CODE, status);
+	ret = 0;
+out:
+	return ret;
+}
