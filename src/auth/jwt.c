@@ -12,6 +12,7 @@
 #include "auth/jwt.h"
 #include "conf.h"
 #include "util/b64url.h"
+#include "util/json.h"
 
 #define JWT_RSA_BITS_MIN 2048
 #define JWT_RSA_BITS_MAX 8192
@@ -63,24 +64,17 @@ int jwt_has_duplicates(const cJSON *v)
 	return dup;
 }
 
-/* Parses n decoded bytes as one JSON object; embedded NULs are refused. */
+/* Parses n decoded bytes as one JSON object, strictly checked first. */
 static cJSON *jwt_parse_object(const char *p, size_t n)
 {
-	const char *end = NULL;
 	cJSON *o = NULL;
 
-	if (memchr(p, '\0', n) != NULL)
-		goto out;
-	o = cJSON_ParseWithLengthOpts(p, n, &end, 0);
-	if (o != NULL && (!cJSON_IsObject(o) || end != p + n)) {
-		while (end != NULL && end < p + n && strchr(" \t\r\n", *end) != NULL)
-			end++;
-		if (!cJSON_IsObject(o) || end != p + n) {
-			cJSON_Delete(o);
-			o = NULL;
-		}
+	if (json_strict_check(p, n) == 0)
+		o = cJSON_ParseWithLength(p, n);
+	if (o != NULL && !cJSON_IsObject(o)) {
+		cJSON_Delete(o);
+		o = NULL;
 	}
-out:
 	return o;
 }
 
@@ -106,7 +100,7 @@ static jwt_err jwt_check_header(struct jwt *j, const cJSON *h)
 
 static jwt_err jwt_decode_header(struct jwt *j, const char *p, size_t n)
 {
-	unsigned char raw[JWT_HEADER_MAX + 1];
+	unsigned char raw[JWT_HEADER_MAX];
 	size_t len = 0;
 	cJSON *h = NULL;
 	jwt_err e = JWT_E_HEADER;
@@ -201,21 +195,6 @@ static int jwt_client_ok(const struct jwt_policy *p, const cJSON *v)
 	return ok;
 }
 
-/* RFC 7519 §4.1.3: aud is a string or an array of strings. */
-static int jwt_aud_ok(const struct jwt_policy *p, const cJSON *aud)
-{
-	const cJSON *a;
-	int ok = 0;
-
-	if (cJSON_IsArray(aud)) {
-		cJSON_ArrayForEach(a, aud)
-			ok = ok || jwt_client_ok(p, a);
-	} else {
-		ok = jwt_client_ok(p, aud);
-	}
-	return ok;
-}
-
 static jwt_err jwt_check_use(const cJSON *payload, const struct jwt_policy *p, int *is_id)
 {
 	const cJSON *use = cJSON_GetObjectItemCaseSensitive(payload, "token_use");
@@ -279,7 +258,7 @@ jwt_err jwt_check_claims(const cJSON *payload, const struct jwt_policy *p, doubl
 	e = jwt_check_use(payload, p, &is_id);
 	if (e != JWT_OK)
 		goto out;
-	if (is_id ? !jwt_aud_ok(p, cJSON_GetObjectItemCaseSensitive(payload, "aud"))
+	if (is_id ? !jwt_client_ok(p, cJSON_GetObjectItemCaseSensitive(payload, "aud"))
 		  : !jwt_client_ok(p, cJSON_GetObjectItemCaseSensitive(payload, "client_id"))) {
 		e = JWT_E_AUD;
 		goto out;

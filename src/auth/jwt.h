@@ -9,7 +9,7 @@
 #include <openssl/evp.h>
 
 #define JWT_TOKEN_MAX 16384
-#define JWT_HEADER_MAX 2048  /* decoded header bytes */
+#define JWT_HEADER_MAX (JWT_TOKEN_MAX / 4 * 3) /* decoded header bytes */
 #define JWT_SIG_MAX 1024     /* an 8192-bit RSA signature */
 #define JWT_KID_MAX 256
 #define JWT_SUB_MAX 256

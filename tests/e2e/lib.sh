@@ -173,7 +173,9 @@ stop_pid() {
 	wait "$pid" 2>/dev/null
 	# stragglers left in the group (e.g. FastCGI children)
 	kill -KILL -- "-$pid" 2>/dev/null
+	# the killer (by group, and by pid in case it has not reached setsid yet)
 	kill -KILL -- "-$killer" 2>/dev/null
+	kill -KILL "$killer" 2>/dev/null
 	wait "$killer" 2>/dev/null
 	local i
 	for i in "${!E2E_PIDS[@]}"; do
@@ -190,6 +192,7 @@ _e2e_cleanup() {
 	done
 	if [ -n "$_e2e_watchdog" ]; then
 		kill -KILL -- "-$_e2e_watchdog" 2>/dev/null
+		kill -KILL "$_e2e_watchdog" 2>/dev/null
 		wait "$_e2e_watchdog" 2>/dev/null
 	fi
 	if [ -n "$E2E_TMP" ] && [ -d "$E2E_TMP" ]; then
@@ -329,6 +332,28 @@ http() {
 	fi
 	rm -f "$out.h" "$out.b" "$out.e"
 	return 0
+}
+
+# cgi_direct ROUTE QUERY [VAR=VALUE...]: runs S3GATE_BIN once as a CGI
+# program, with no web server in between (so the query reaches it exactly as
+# given, as under servers that do not normalise it), a clean environment made
+# of the request's variables and the VAR=VALUE settings. Sets HTTP_STATUS
+# (from the Status header; 200 without one), HTTP_HEADERS and HTTP_BODY; the
+# program's stderr is appended to $E2E_TMP/cgi-direct.log.
+cgi_direct() {
+	local route=$1 query=$2 out="$E2E_TMP/cgi-direct.$$"
+	shift 2
+	timeout 10 env -i PATH=/usr/bin:/bin GATEWAY_INTERFACE=CGI/1.1 SERVER_PROTOCOL=HTTP/1.1 \
+		SERVER_SOFTWARE=s3gate-e2e SERVER_NAME=127.0.0.1 SERVER_PORT=80 REMOTE_ADDR=127.0.0.1 \
+		REQUEST_METHOD=GET SCRIPT_NAME=/s3gate PATH_INFO="$route" QUERY_STRING="$query" \
+		REQUEST_URI="/s3gate$route${query:+?$query}" "$@" "$S3GATE_BIN" \
+		</dev/null >"$out" 2>>"$E2E_TMP/cgi-direct.log"
+	HTTP_HEADERS=$(awk '{ sub(/\r$/, "") } /^$/ { exit } { print }' "$out")
+	HTTP_BODY=$(awk 'b { print; next } { sub(/\r$/, "") } /^$/ { b = 1 }' "$out")
+	HTTP_STATUS=$(http_header Status | cut -d' ' -f1)
+	[ -n "$HTTP_STATUS" ] || HTTP_STATUS=200
+	[ -s "$out" ] || HTTP_STATUS=000
+	rm -f "$out"
 }
 
 # http_header NAME: the value of the last NAME header of the last response.

@@ -23,6 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (copy == NULL)
 		return 0;
+	memset(&j, 0, sizeof(j));
 	memcpy(copy, data, size);
 	copy[size] = '\0';
 	if (token_from_header(copy, &tok, &len) == JWT_OK && jwt_parse(&j, tok, len) == JWT_OK &&

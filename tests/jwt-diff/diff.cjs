@@ -54,12 +54,24 @@ const STRICTER = {
   "duplicate iss in payload (wrong first, right last)": "s3gate refuses duplicate keys; JSON.parse keeps the last one",
   "duplicate kid in header (unknown first, right last)": "s3gate refuses duplicate keys; JSON.parse keeps the last one",
   "duplicate alg in header (none first, RS256 last)": "s3gate refuses duplicate keys; JSON.parse keeps the last one",
+  "duplicate key inside a nested object claim": "s3gate refuses duplicate keys at any depth; JSON.parse keeps the last one",
   "payload base64 with '=' padding": "s3gate decodes strict base64url (no padding); aws's regex allows up to two '='",
   "signature base64 with '==' padding": "s3gate decodes strict base64url (no padding); aws's regex allows up to two '='",
   "payload base64 with a dangling 6-bit char": "s3gate decodes strict base64url; Node's Buffer base64 drops a dangling char",
   "signature base64 with non-zero unused trailing bits": "s3gate decodes strict base64url (RFC 4648 §3.5: pad bits must be zero); Node ignores them",
   "oversized token (> 16 KiB of claims)": "s3gate caps tokens at 16 KiB; aws has no size limit",
+  "header crit names an unknown extension": "RFC 7515 §4.1.11: s3gate understands no crit extension, so it must refuse; aws ignores crit",
+  "sub missing": "s3gate needs sub for the identity every access decision uses; aws does not require it",
+  "cognito:groups a string": "s3gate refuses a malformed identity claim that access rules read; aws does not look at groups",
+  "lone surrogate escape inside a string claim": "s3gate's strict JSON check refuses unpaired surrogates (RFC 8259 §8.2); JSON.parse keeps them",
+  "invalid UTF-8 byte inside a string claim": "s3gate refuses invalid UTF-8 (RFC 8259 §8.1); Node replaces it with U+FFFD",
 };
+
+// Whitespace around a token is framing, not part of it: HTTP servers strip it from header
+// values (RFC 9110 §5.5) and check-token reads a line. For these, s3gate's decision on the
+// token as given must equal aws-jwt-verify's on the trimmed token (while aws, handed the
+// untrimmed string, refuses).
+const FRAMING = new Set(["trailing space", "trailing newline", "leading space"]);
 
 // ---------------------------------------------------------------------------
 // Keys
@@ -258,6 +270,7 @@ const cases = [
   { name: "duplicate iss in payload (wrong first, right last)", aws: "accept", token: () => mint({ payload: withRaw(omit(idClaims(), "iss"), `"iss":"http://evil.example/pool","iss":${JSON.stringify(ISSUER)}`) }) },
   { name: "duplicate kid in header (unknown first, right last)", aws: "accept", token: () => mint({ header: `{"alg":"RS256","kid":"nope","kid":"kA"}`, payload: idClaims() }) },
   { name: "duplicate alg in header (none first, RS256 last)", aws: "accept", token: () => mint({ header: `{"alg":"none","kid":"kA","alg":"RS256"}`, payload: idClaims() }) },
+  { name: "duplicate key inside a nested object claim", aws: "accept", token: () => mint({ payload: withRaw(idClaims(), `"address":{"street":"a","street":"b"}`) }) },
   { name: "payload a JSON array", aws: "refuse", token: () => mint({ payload: JSON.stringify([idClaims()]) }) },
   { name: "payload not JSON", aws: "refuse", token: () => mint({ payload: "this is not json" }) },
   { name: "header a JSON array", aws: "refuse", token: () => mint({ header: `[{"alg":"RS256","kid":"kA"}]`, payload: idClaims() }) },
@@ -436,8 +449,8 @@ async function main() {
     if (names.has(c.name)) throw new Error(`duplicate case name: ${c.name}`);
     names.add(c.name);
   }
-  for (const n of Object.keys(STRICTER)) {
-    if (!names.has(n)) throw new Error(`STRICTER names an unknown case: ${n}`);
+  for (const n of [...Object.keys(STRICTER), ...FRAMING]) {
+    if (!names.has(n)) throw new Error(`STRICTER or FRAMING names an unknown case: ${n}`);
   }
 
   if (!/^5\./.test(AWS_VERSION)) {
@@ -492,7 +505,11 @@ async function main() {
         s3 = "error";
         problems.push(`s3gate exited ${r.code === null ? `by signal ${r.signal}` : r.code}: ${oneLine(r.err)}`);
       }
-      const awsS = aws.accepted ? "accept" : "refuse";
+      let awsS = aws.accepted ? "accept" : "refuse";
+      if (FRAMING.has(c.name)) {
+        awsS = (await awsDecide(token.trim(), cfg, jwksUri)).accepted ? "accept" : "refuse";
+        notes.push(`framing: compared with aws-jwt-verify on the trimmed token (${awsS})`);
+      }
       if (s3 !== "error") {
         if (c.name in STRICTER) {
           if (!(awsS === "accept" && s3 === "refuse")) {

@@ -50,6 +50,7 @@ __attribute__((unused)) static void tap_is_int(long got, long want, const char *
 static int tap_done(void)
 {
 	printf("1..%d\n", tap_n);
+	fflush(stdout);
 	return tap_failed ? 1 : 0;
 }
 

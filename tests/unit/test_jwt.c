@@ -106,8 +106,12 @@ static void load_keys(void)
 	buf_addstr(&b, ",{\"kty\":\"RSA\",\"n\":\"AQAB\",\"e\":\"AQAB\"}]}");
 	ok(jwks_parse(&keys, b.ptr, b.len, err, sizeof(err)) == 0 && keys.n == 5,
 	   "JWKS with five kid entries parsed (%zu)", keys.n);
-	ok(jwks_parse(&keys, "[1]", 3, err, sizeof(err)) != 0, "non-JWKS document refused");
-	jwks_parse(&keys, b.ptr, b.len, err, sizeof(err));
+	{
+		struct jwks_set other;
+
+		ok(jwks_parse(&other, "[1]", 3, err, sizeof(err)) != 0 && other.n == 0,
+		   "non-JWKS document refused");
+	}
 	buf_free(&b);
 	EVP_PKEY_free(small);
 }
@@ -196,7 +200,8 @@ static void test_claim_refusals(void)
 	expect(JWT_E_AUD, "wrong aud", rs(key_a, "A", pl));
 	free(pl);
 	pl = payload("id", "\"aud\":[\"x\",\"client1\"]", "");
-	expect(JWT_OK, "aud array holding the client", rs(key_a, "A", pl));
+	/* Cognito ID tokens carry one audience; aws-jwt-verify refuses an array */
+	expect(JWT_E_AUD, "aud an array, even holding the client", rs(key_a, "A", pl));
 	free(pl);
 	pl = payload("id", "\"aud\":\"client2\"", "");
 	expect(JWT_OK, "second configured client id", rs(key_a, "A", pl));
