@@ -142,6 +142,26 @@ start_lighttpd_cgi cgi "${SETTINGS[@]}" S3GATE_CACHE_DIR="$E2E_TMP/cache-cgi" ||
 	bail "lighttpd with s3gate as CGI did not start"
 run_checks cgi
 
+# A bad setting: s3gate serves nothing and says why in one line naming the
+# key (per start: lighttpd keeps restarting a FastCGI program that exits).
+BAD_SETTINGS=("${SETTINGS[@]/#S3GATE_TOKEN_USE=*/S3GATE_TOKEN_USE=sometimes}")
+for mode in cgi fastcgi; do
+	"start_lighttpd_$([ $mode = cgi ] && echo cgi || echo fcgi)" "bad-$mode" "${BAD_SETTINGS[@]}" \
+		S3GATE_CACHE_DIR="$E2E_TMP/cache-$([ $mode = cgi ] && echo cgi || echo fcgi)" ||
+		bail "lighttpd ($mode, bad configuration) did not start"
+	http GET /s3gate/healthz
+	like "$HTTP_STATUS" '^5[0-9][0-9]$' "$mode, bad configuration: /healthz answers 5xx"
+	stop_lighttpd
+	# lighttpd's own lines start "YYYY-MM-DD hh:mm:ss: ("; the rest is the program's
+	own=$(grep -avE '^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8}: \(' "$LIGHTTPD_LOG")
+	like "$own" 'S3GATE_TOKEN_USE' "$mode, bad configuration: the error log names S3GATE_TOKEN_USE"
+	unlike "$(printf '%s\n' "$own" | grep -v S3GATE_TOKEN_USE)" '.' \
+		"$mode, bad configuration: s3gate wrote nothing else"
+	if [ $mode = cgi ]; then
+		is "$(printf '%s\n' "$own" | grep -c .)" 1 "cgi, bad configuration: one line for one request"
+	fi
+done
+
 # The query exactly as sent, as nginx or Apache would pass it.
 for q in 'a=%zz' 'a=%4' 'a=%'; do
 	cgi_direct /whoami "$q" "${SETTINGS[@]}" S3GATE_BASE_PATH=/s3gate S3GATE_CACHE_DIR="$E2E_TMP/cache-cgi" \

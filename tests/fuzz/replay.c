@@ -43,9 +43,10 @@ int main(int argc, char **argv)
 			if (de->d_name[0] == '.')
 				continue;
 			snprintf(path, sizeof(path), "%s/%s", argv[i], de->d_name);
-			if (replay_file(path) != 0)
-				failed++;
-			printf("%s %d - %s\n", failed ? "not ok" : "ok", ++n, de->d_name);
+			int rc = replay_file(path);
+
+			failed += rc != 0;
+			printf("%s %d - %s\n", rc != 0 ? "not ok" : "ok", ++n, de->d_name);
 		}
 		closedir(d);
 	}
