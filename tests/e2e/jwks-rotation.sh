@@ -128,6 +128,7 @@ check "fastcgi: the JWKS file cache holds key A and key B" \
 	bash -c 'grep -rqF "\"key-a\"" "$1" && grep -rqF "\"key-b\"" "$1"' _ "$CACHE"
 stop_lighttpd
 no_token_in_log fastcgi
+no_sanitizer_reports "fastcgi: no sanitizer report in the error log" "$LIGHTTPD_LOG"
 
 # ---------------------------------------------------------------------- CGI --
 # A new process for every request: nothing in memory, JWKS server still down.
@@ -137,6 +138,7 @@ accepted cgi "$TOKEN_A" "fresh process, JWKS down: token A accepted from the fil
 accepted cgi "$TOKEN_B" "fresh process, JWKS down: token B accepted from the file cache"
 stop_lighttpd
 no_token_in_log cgi
+no_sanitizer_reports "cgi: no sanitizer report in the error log" "$LIGHTTPD_LOG"
 
 start_lighttpd_cgi cgi-empty "${SETTINGS[@]}" S3GATE_CACHE_DIR="$E2E_TMP/cache-empty" ||
 	bail "lighttpd with s3gate as CGI (empty cache) did not start"
@@ -144,5 +146,6 @@ http GET /s3gate/whoami -H "Authorization: Bearer $TOKEN_A"
 is "$HTTP_STATUS" 503 "cgi: fresh process, JWKS down, empty file cache: 503"
 check "cgi: the 503 body is a JSON object" is_json_object "$HTTP_BODY"
 stop_lighttpd
+no_sanitizer_reports "cgi, empty cache: no sanitizer report in the error log" "$LIGHTTPD_LOG"
 
 tap_done

@@ -624,6 +624,22 @@ s3gate_log_lines() {
 	grep -a 's3gate\[[0-9]*\]' "$LIGHTTPD_LOG" 2>/dev/null
 }
 
+# no_sanitizer_reports DESCRIPTION FILE...: no AddressSanitizer, LeakSanitizer
+# or UBSan report in the logs. A CGI process that leaks still answers 200, and
+# its report goes only to the error log, so a sanitizer build is checked here.
+no_sanitizer_reports() {
+	local desc=$1 hits
+	shift
+	hits=$(grep -aE -e 'ERROR: (Address|Leak|Memory|Thread)Sanitizer' -e 'runtime error: ' \
+		-e 'SUMMARY: [A-Za-z]*Sanitizer' "$@" 2>/dev/null)
+	if [ -z "$hits" ]; then
+		tap_ok 0 "$desc"
+	else
+		tap_ok 1 "$desc"
+		diag "$(printf '%s\n' "$hits" | head -n 20)"
+	fi
+}
+
 # ------------------------------------------------------ JWKS server, minter --
 
 JWKS_PID=

@@ -131,6 +131,7 @@ run_checks() {
 		fi
 	done
 	is "$leaked" "" "$mode: no token (nor its payload or signature) in the error log"
+	no_sanitizer_reports "$mode: no sanitizer report in the error log" "$LIGHTTPD_LOG"
 }
 
 mkdir -p "$E2E_TMP/cache-fcgi" "$E2E_TMP/cache-cgi"
@@ -174,5 +175,6 @@ cgi_direct /whoami 'a=%41' "${SETTINGS[@]}" S3GATE_BASE_PATH=/s3gate S3GATE_CACH
 is "$HTTP_STATUS" 200 "cgi, no web server: well-formed query ?a=%41: 200"
 v_leak=$(grep -cF -e "$(jwt_part "$ID_TOKEN" 2)" -e "$(jwt_part "$ID_TOKEN" 3)" "$E2E_TMP/cgi-direct.log")
 is "$v_leak" 0 "cgi, no web server: no token in stderr"
+no_sanitizer_reports "cgi, no web server: no sanitizer report" "$E2E_TMP/cgi-direct.log"
 
 tap_done
