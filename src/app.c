@@ -16,6 +16,7 @@ struct app_req {
 	struct req *req;
 	struct resp *resp;
 	char sub[JWT_SUB_MAX + 1]; /* for the request log, once known */
+	const char *why;           /* for the request log: a refusal's reason */
 	double now;
 };
 
@@ -67,6 +68,7 @@ static int app_refuse(struct app_req *a, jwt_err e)
 	char www[256];
 	int rc;
 
+	a->why = jwt_strerror(e);
 	if (e == JWT_E_KEYS_UNAVAILABLE || e == JWT_E_INTERNAL) {
 		log_msg(LOG_ERR, "token check failed: %s", jwt_strerror(e));
 		rc = resp_error(a->resp, e == JWT_E_INTERNAL ? 500 : 503, "unavailable",
@@ -168,9 +170,9 @@ void app_handle(const struct conf *c, req_getenv_fn get, void *ctx,
 	else
 		app_dispatch(&a);
 	resp_finish(&resp);
-	log_msg(LOG_INFO, "%s \"%s %s\" %d %llu %.3fs sub=%s%s", req.remote_addr, req.method,
-		req.route[0] != '\0' ? req.route : "-", resp.status, resp.bytes,
-		app_now() - start, a.sub[0] != '\0' ? a.sub : "-",
-		resp.failed ? " (client gone)" : "");
+	log_msg(LOG_INFO, "%s \"%s %s\" %d %llu %.3fs sub=%s%s%s%s", req.remote_addr,
+		req.method, req.route[0] != '\0' ? req.route : "-", resp.status, resp.bytes,
+		app_now() - start, a.sub[0] != '\0' ? a.sub : "-", a.why != NULL ? " reason=" : "",
+		a.why != NULL ? a.why : "", resp.failed ? " (client gone)" : "");
 	resp_free(&resp);
 }

@@ -143,9 +143,9 @@ static int main_check_token(void)
 	buf_init(&in, JWT_TOKEN_MAX + 64);
 	clock_gettime(CLOCK_REALTIME, &ts);
 	if (main_read_stdin(&in) == 0) {
+		while (in.len > 0 && strchr("\r\n", in.ptr[in.len - 1]) != NULL)
+			in.ptr[--in.len] = '\0';
 		e = token_from_header(buf_str(&in), &tok, &len);
-		while (len > 0 && (tok[len - 1] == '\n' || tok[len - 1] == '\r'))
-			len--;
 	}
 	if (e == JWT_OK)
 		e = token_verify(tok, len, (double)ts.tv_sec + (double)ts.tv_nsec / 1e9, &id,

@@ -66,23 +66,25 @@ void token_cleanup(void)
 
 jwt_err token_from_header(const char *authz, const char **tok, size_t *len)
 {
+	const char *p = authz;
 	jwt_err e = JWT_E_MISSING;
 
-	if (authz == NULL)
+	if (p == NULL)
 		goto out;
-	while (*authz == ' ' || *authz == '\t')
-		authz++;
+	while (*p == ' ' || *p == '\t')
+		p++;
 	/* RFC 6750 §2.1; the scheme is case-insensitive (RFC 7235 §2.1) */
-	if (strncasecmp(authz, "Bearer ", 7) == 0)
-		authz += 7;
-	while (*authz == ' ')
-		authz++;
-	*len = strlen(authz);
-	while (*len > 0 && (authz[*len - 1] == ' ' || authz[*len - 1] == '\t'))
+	if (strncasecmp(p, "Bearer ", 7) == 0)
+		for (p += 7; *p == ' ';)
+			p++;
+	*len = strlen(p);
+	while (*len > 0 && (p[*len - 1] == ' ' || p[*len - 1] == '\t'))
 		(*len)--;
-	*tok = authz;
-	if (*len > 0)
-		e = JWT_OK;
+	/* another scheme ("Basic …") carries no token: RFC 6750 §3.1 */
+	if (*len == 0 || memchr(p, ' ', *len) != NULL || memchr(p, '\t', *len) != NULL)
+		goto out;
+	*tok = p;
+	e = JWT_OK;
 out:
 	return e;
 }

@@ -124,6 +124,7 @@ accepted fastcgi "$TOKEN_B" "JWKS server down: token B accepted from memory"
 refused_unknown_kid fastcgi "${FLOOD[0]}" "JWKS server down: unknown kid"
 accepted fastcgi "$TOKEN_B" "JWKS server down, after a failed refetch: token B still accepted"
 
+# shellcheck disable=SC2016 # expanded by the inner shell
 check "fastcgi: the JWKS file cache holds key A and key B" \
 	bash -c 'grep -rqF "\"key-a\"" "$1" && grep -rqF "\"key-b\"" "$1"' _ "$CACHE"
 stop_lighttpd

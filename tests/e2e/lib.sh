@@ -167,6 +167,7 @@ stop_pid() {
 	local pid=$1 killer
 	[ -n "$pid" ] || return 0
 	kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null
+	# shellcheck disable=SC2016 # expanded by the inner shell
 	setsid bash -c 'sleep 5; kill -KILL -- "-$1" 2>/dev/null; kill -KILL "$1" 2>/dev/null' _ "$pid" \
 		>/dev/null 2>&1 </dev/null &
 	killer=$!
@@ -244,6 +245,7 @@ e2e_init() {
 	done
 
 	E2E_TMP=$(mktemp -d "${TMPDIR:-/tmp}/s3gate-e2e.XXXXXX") || bail "mktemp failed"
+	# shellcheck disable=SC2016 # expanded by the inner shell
 	setsid bash -c 'sleep "$1"; kill -TERM "$2"' _ "$timeout" "$$" >/dev/null 2>&1 </dev/null &
 	_e2e_watchdog=$!
 	diag "s3gate: $S3GATE_BIN"
@@ -537,6 +539,7 @@ LIGHTTPD_FCGI_PROCS=${LIGHTTPD_FCGI_PROCS:-2}
 
 # _lighttpd_string VALUE: VALUE as a lighttpd string literal.
 _lighttpd_string() {
+	# shellcheck disable=SC1003 # a backslash, not an escaped quote
 	case $1 in
 	*'"'* | *'\'* | *$'\n'*) bail "value not supported in a lighttpd string: $1" ;;
 	esac

@@ -217,6 +217,20 @@ static void test_claim_refusals(void)
 	iat_offset = -10;
 }
 
+static void test_header_forms(void)
+{
+	const char *t = NULL;
+	size_t n = 0;
+
+	ok(token_from_header("Bearer a.b.c", &t, &n) == JWT_OK && n == 5 && memcmp(t, "a.b.c", 5) == 0,
+	   "Bearer form");
+	ok(token_from_header("bearer  a.b.c ", &t, &n) == JWT_OK && n == 5, "scheme case-insensitive, spaces trimmed");
+	ok(token_from_header("a.b.c", &t, &n) == JWT_OK && n == 5, "bare token (API Gateway form)");
+	ok(token_from_header("Basic dXNlcjpwYXNz", &t, &n) == JWT_E_MISSING, "another scheme is no token");
+	ok(token_from_header("Bearer ", &t, &n) == JWT_E_MISSING, "empty Bearer is no token");
+	ok(token_from_header(NULL, &t, &n) == JWT_E_MISSING, "no header is no token");
+}
+
 int main(void)
 {
 	struct conf c;
@@ -237,6 +251,7 @@ int main(void)
 	ok(token_init(&c, err, sizeof(err)) == 0, "token gate initialised");
 	token_set_lookup(lookup_set);
 	load_keys();
+	test_header_forms();
 	test_valid();
 	test_header_refusals();
 	test_claim_refusals();
