@@ -147,12 +147,19 @@ run_checks cgi
 # key (per start: lighttpd keeps restarting a FastCGI program that exits).
 BAD_SETTINGS=("${SETTINGS[@]/#S3GATE_TOKEN_USE=*/S3GATE_TOKEN_USE=sometimes}")
 for mode in cgi fastcgi; do
-	"start_lighttpd_$([ $mode = cgi ] && echo cgi || echo fcgi)" "bad-$mode" "${BAD_SETTINGS[@]}" \
-		S3GATE_CACHE_DIR="$E2E_TMP/cache-$([ $mode = cgi ] && echo cgi || echo fcgi)" ||
+	# Under FastCGI, lighttpd itself may refuse to start when the program it
+	# spawns exits at once (it depends on timing); either way the program's
+	# one line must name the key.
+	if "start_lighttpd_$([ $mode = cgi ] && echo cgi || echo fcgi)" "bad-$mode" "${BAD_SETTINGS[@]}" \
+		S3GATE_CACHE_DIR="$E2E_TMP/cache-$([ $mode = cgi ] && echo cgi || echo fcgi)"; then
+		http GET /s3gate/healthz
+		like "$HTTP_STATUS" '^5[0-9][0-9]$' "$mode, bad configuration: /healthz answers 5xx"
+		stop_lighttpd
+	elif [ $mode = cgi ]; then
 		bail "lighttpd ($mode, bad configuration) did not start"
-	http GET /s3gate/healthz
-	like "$HTTP_STATUS" '^5[0-9][0-9]$' "$mode, bad configuration: /healthz answers 5xx"
-	stop_lighttpd
+	else
+		tap_ok 0 "$mode, bad configuration: lighttpd refused to start with the failing program"
+	fi
 	# lighttpd's own lines start "YYYY-MM-DD hh:mm:ss: ("; the rest is the program's
 	own=$(grep -avE '^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8}: \(' "$LIGHTTPD_LOG")
 	like "$own" 'S3GATE_TOKEN_USE' "$mode, bad configuration: the error log names S3GATE_TOKEN_USE"
