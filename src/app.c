@@ -116,7 +116,7 @@ static int app_whoami(struct app_req *a)
 
 	if (e != JWT_OK)
 		return app_refuse(a, e);
-	buf_init(&b, 16384);
+	buf_init(&b, 65536);
 	if (app_identity_json(&id, &b) == 0)
 		rc = resp_json(a->resp, 200, b.ptr, b.len);
 	else

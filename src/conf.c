@@ -49,7 +49,7 @@ static const struct conf_key conf_keys[] = {
 	{ "jwks_refetch_interval", CONF_T_INT, O(jwks_refetch_interval), 1, 3600, "30", NULL, NULL, 0 },
 	{ "http_timeout", CONF_T_INT, O(http_timeout), 1, 300, "10", NULL, NULL, 0 },
 	{ "http_connect_timeout", CONF_T_INT, O(http_connect_timeout), 1, 60, "5", NULL, NULL, 0 },
-	{ "token_cache_size", CONF_T_INT, O(token_cache_size), 0, 100000, "1024", NULL, NULL, 0 },
+	{ "token_cache_size", CONF_T_INT, O(token_cache_size), 0, 8192, "256", NULL, NULL, 0 },
 	{ "log_level", CONF_T_ENUM, O(log_level), 0, 0, "info", NULL, conf_log_levels, 0 },
 };
 

@@ -54,9 +54,12 @@ static void jwks_add(struct jwks_set *s, const cJSON *jwk)
 	if (!cJSON_IsString(kid) || kid->valuestring[0] == '\0' ||
 	    strlen(kid->valuestring) > JWT_KID_MAX || s->n == JWKS_KEYS_MAX)
 		return;
-	k = &s->keys[s->n++];
+	k = &s->keys[s->n];
 	memcpy(k->kid, kid->valuestring, strlen(kid->valuestring) + 1);
 	k->usable = jwt_key_from_jwk(jwk, &k->pkey, &k->vctx);
+	/* the last free slots are kept for usable keys */
+	if (k->usable == JWT_OK || s->n < JWKS_KEYS_MAX / 2)
+		s->n++;
 }
 
 int jwks_parse(struct jwks_set *s, const char *json, size_t len, char *err, size_t errlen)
@@ -83,7 +86,8 @@ jwt_err jwks_set_find(const struct jwks_set *s, const char *kid, EVP_PKEY_CTX **
 	size_t i;
 	jwt_err e = JWT_E_KID_UNKNOWN;
 
-	for (i = 0; i < s->n && e == JWT_E_KID_UNKNOWN; i++)
+	/* a usable entry wins over an unusable one with the same kid */
+	for (i = 0; i < s->n && e != JWT_OK; i++)
 		if (strcmp(s->keys[i].kid, kid) == 0) {
 			e = s->keys[i].usable;
 			*vctx = s->keys[i].vctx;
@@ -114,25 +118,33 @@ int jwks_init(const struct conf *c, char *err, size_t errlen)
 
 	memset(&jw, 0, sizeof(jw));
 	jw.c = c;
+	/* others must not be able to plant a key set here */
 	usable = stat(c->cache_dir, &st) == 0 && S_ISDIR(st.st_mode) &&
-		 access(c->cache_dir, W_OK | X_OK) == 0 && jwks_paths(c) == 0;
+		 access(c->cache_dir, W_OK | X_OK) == 0 && (st.st_mode & 022) == 0 &&
+		 jwks_paths(c) == 0;
 	if (usable) {
 		jw.use_file = 1;
 	} else if (conf_is_explicit(c, "cache_dir")) {
-		snprintf(err, errlen, "cache_dir: %s is not a writable directory", c->cache_dir);
+		snprintf(err, errlen, "cache_dir: %s is not a directory writable by this user "
+			 "and by no one else (mode 0700 or 0755)", c->cache_dir);
 		rc = -1;
 	} else {
-		log_msg(LOG_WARN, "cache_dir %s is not a writable directory; keys are cached "
-			"in memory only", c->cache_dir);
+		log_msg(LOG_WARN, "cache_dir %s is not a directory writable by this user only; "
+			"keys are cached in memory only", c->cache_dir);
 	}
 	return rc;
 }
 
-static time_t jwks_mtime(const char *path)
+/* A cache file's time, trusted only when this user wrote it; a time in the
+ * future counts as now so it cannot block fetches. */
+static time_t jwks_mtime(const char *path, time_t now)
 {
 	struct stat st;
+	time_t t = 0;
 
-	return stat(path, &st) == 0 ? st.st_mtime : 0;
+	if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid())
+		t = st.st_mtime > now ? now : st.st_mtime;
+	return t;
 }
 
 static int jwks_install(const char *json, size_t len, time_t fetched_at)
@@ -158,8 +170,8 @@ static int jwks_load_file(void)
 	ssize_t got = 0;
 	int fd = open(jw.path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC), rc = -1;
 
-	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
-	    st.st_size > JWKS_BYTES_MAX)
+	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
+	    st.st_size <= 0 || st.st_size > JWKS_BYTES_MAX)
 		goto out;
 	data = malloc((size_t)st.st_size);
 	if (data != NULL)
@@ -237,25 +249,27 @@ out:
 	return rc;
 }
 
-/* Whether this process may fetch now: once per refetch interval across processes. */
-static int jwks_may_fetch(time_t now)
+/* Whether this process may fetch now: once per refetch interval, across
+ * processes when there are keys to serve meanwhile (in memory or a file);
+ * a process with no keys at all tries once per interval on its own. */
+static int jwks_may_fetch(time_t now, int have_file)
 {
 	time_t last = jw.last_attempt;
-	time_t stamp = jw.use_file ? jwks_mtime(jw.stamp) : 0;
+	time_t stamp = jw.use_file && (jw.loaded || have_file) ? jwks_mtime(jw.stamp, now) : 0;
 
 	if (stamp > last)
 		last = stamp;
-	return !jw.loaded || now - last >= jw.c->jwks_refetch_interval;
+	return now - last >= jw.c->jwks_refetch_interval;
 }
 
 /* Newer keys from another process's fetch, else from the source itself. */
 static void jwks_refresh(time_t now)
 {
-	time_t fm = jw.use_file ? jwks_mtime(jw.path) : 0;
+	time_t fm = jw.use_file ? jwks_mtime(jw.path, now) : 0;
 
 	if (fm > jw.loaded_at && now - fm < jw.c->jwks_lifetime && jwks_load_file() == 0)
 		return;
-	if (jwks_may_fetch(now) && jwks_fetch(now) == 0)
+	if (jwks_may_fetch(now, fm > 0) && jwks_fetch(now) == 0)
 		return;
 	/* source down: keep what we have, or fall back to a stale file */
 	if (!jw.loaded && fm > 0 && jwks_load_file() == 0)

@@ -49,18 +49,44 @@ const char *jwt_strerror(jwt_err e)
 									   : "unknown error";
 }
 
-int jwt_has_duplicates(const cJSON *v)
+static int jwt_name_cmp(const void *a, const void *b)
 {
-	const cJSON *a, *b;
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Member names of one object sorted, so that a repeat sits next to its twin:
+ * O(n log n), as the header is checked before its signature. */
+static int jwt_object_has_duplicates(const cJSON *o)
+{
+	const cJSON *a;
+	const char **names;
+	size_t n = 0, i;
 	int dup = 0;
 
-	for (a = v != NULL ? v->child : NULL; a != NULL && !dup; a = a->next) {
-		if (cJSON_IsObject(v))
-			for (b = a->next; b != NULL && !dup; b = b->next)
-				dup = strcmp(a->string, b->string) == 0;
-		if (!dup && (cJSON_IsObject(a) || cJSON_IsArray(a)))
+	for (a = o->child; a != NULL; a = a->next)
+		n++;
+	if (n < 2)
+		return 0;
+	names = malloc(n * sizeof(*names));
+	if (names == NULL)
+		return 1; /* cannot tell: refuse */
+	for (a = o->child, i = 0; a != NULL; a = a->next)
+		names[i++] = a->string;
+	qsort(names, n, sizeof(*names), jwt_name_cmp);
+	for (i = 1; i < n && !dup; i++)
+		dup = strcmp(names[i - 1], names[i]) == 0;
+	free(names);
+	return dup;
+}
+
+int jwt_has_duplicates(const cJSON *v)
+{
+	const cJSON *a;
+	int dup = v != NULL && cJSON_IsObject(v) && jwt_object_has_duplicates(v);
+
+	for (a = v != NULL ? v->child : NULL; a != NULL && !dup; a = a->next)
+		if (cJSON_IsObject(a) || cJSON_IsArray(a))
 			dup = jwt_has_duplicates(a);
-	}
 	return dup;
 }
 

@@ -15,7 +15,7 @@
 #define JWT_SUB_MAX 256
 #define JWT_USERNAME_MAX 256
 #define JWT_EMAIL_MAX 320
-#define JWT_GROUPS_MAX 4096  /* NUL-separated group names */
+#define JWT_GROUPS_MAX 13312 /* NUL-separated group names: Cognito's 100 of 128 */
 
 typedef enum {
 	JWT_OK = 0,

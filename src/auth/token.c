@@ -43,7 +43,7 @@ int token_init(const struct conf *c, char *err, size_t errlen)
 	ts.policy.client_ids = (const char *const *)c->client_ids;
 	ts.policy.n_client_ids = c->n_client_ids;
 	ts.policy.clock_skew = c->clock_skew;
-	ts.nsets = (size_t)c->token_cache_size / TOKEN_WAYS;
+	ts.nsets = ((size_t)c->token_cache_size + TOKEN_WAYS - 1) / TOKEN_WAYS;
 	if (rc == 0 && ts.nsets > 0) {
 		ts.cache = calloc(ts.nsets * TOKEN_WAYS, sizeof(*ts.cache));
 		if (ts.cache == NULL) {

@@ -103,9 +103,12 @@ static void load_keys(void)
 	buf_addc(&b, ',');
 	tk_jwk(small, "small", "", &b);
 	buf_addstr(&b, ",{\"kty\":\"EC\",\"kid\":\"ec\",\"crv\":\"P-256\",\"x\":\"AA\",\"y\":\"AA\"}");
+	/* an unusable entry must not hide a usable one with the same kid */
+	buf_addstr(&b, ",{\"kty\":\"EC\",\"kid\":\"twice\"},");
+	tk_jwk(key_a, "twice", "", &b);
 	buf_addstr(&b, ",{\"kty\":\"RSA\",\"n\":\"AQAB\",\"e\":\"AQAB\"}]}");
-	ok(jwks_parse(&keys, b.ptr, b.len, err, sizeof(err)) == 0 && keys.n == 5,
-	   "JWKS with five kid entries parsed (%zu)", keys.n);
+	ok(jwks_parse(&keys, b.ptr, b.len, err, sizeof(err)) == 0 && keys.n == 7,
+	   "JWKS with seven kid entries parsed (%zu)", keys.n);
 	{
 		struct jwks_set other;
 
@@ -156,6 +159,7 @@ static void test_header_refusals(void)
 	expect(JWT_E_KEY, "JWK alg RS512", rs(key_a, "rs512", pl));
 	expect(JWT_E_KEY, "JWK of 1024 bits", rs(key_a, "small", pl));
 	expect(JWT_E_KEY, "JWK kty EC", rs(key_a, "ec", pl));
+	expect(JWT_OK, "usable JWK after an unusable one with the same kid", rs(key_a, "twice", pl));
 	expect(JWT_E_DUPLICATE, "duplicate header member",
 	       tk_sign(key_a, "SHA256", "{\"alg\":\"RS256\",\"kid\":\"A\",\"kid\":\"A\"}", pl));
 	expect(JWT_E_CRIT, "crit header", tk_sign(key_a, "SHA256",
