@@ -6,19 +6,11 @@
 
 #include "app.h"
 #include "auth/token.h"
+#include "download.h"
 #include "http/router.h"
 #include "util/log.h"
 
 #define APP_REALM "s3gate"
-
-struct app_req {
-	const struct conf *c;
-	struct req *req;
-	struct resp *resp;
-	char sub[JWT_SUB_MAX + 1]; /* for the request log, once known */
-	const char *why;           /* for the request log: a refusal's reason */
-	double now;
-};
 
 static double app_now(void)
 {
@@ -63,12 +55,12 @@ int app_identity_json(const struct jwt_identity *id, buf_t *b)
 }
 
 /* RFC 6750 §3: a refused token names the error; a missing one does not. */
-static int app_refuse(struct app_req *a, jwt_err e)
+int app_refuse(struct app_req *a, jwt_err e)
 {
 	char www[256];
 	int rc;
 
-	a->why = jwt_strerror(e);
+	snprintf(a->why, sizeof(a->why), "%s", jwt_strerror(e));
 	if (e == JWT_E_KEYS_UNAVAILABLE || e == JWT_E_INTERNAL) {
 		log_msg(LOG_ERR, "token check failed: %s", jwt_strerror(e));
 		rc = resp_error(a->resp, e == JWT_E_INTERNAL ? 500 : 503, "unavailable",
@@ -87,7 +79,7 @@ static int app_refuse(struct app_req *a, jwt_err e)
 }
 
 /* The gate every protected route passes. */
-static jwt_err app_authenticate(struct app_req *a, struct jwt_identity *id)
+jwt_err app_authenticate(struct app_req *a, struct jwt_identity *id)
 {
 	const char *tok = NULL;
 	size_t len = 0;
@@ -128,6 +120,7 @@ static int app_whoami(struct app_req *a)
 static const struct router_route app_routes[] = {
 	{ "/healthz", ROUTER_GET | ROUTER_HEAD, app_healthz },
 	{ "/whoami", ROUTER_GET | ROUTER_HEAD, app_whoami },
+	{ "/download", ROUTER_GET | ROUTER_HEAD, download_handle },
 };
 
 static void app_dispatch(struct app_req *a)
@@ -170,9 +163,10 @@ void app_handle(const struct conf *c, req_getenv_fn get, void *ctx,
 	else
 		app_dispatch(&a);
 	resp_finish(&resp);
-	log_msg(LOG_INFO, "%s \"%s %s\" %d %llu %.3fs sub=%s%s%s%s", req.remote_addr,
+	log_msg(a.cut_short || resp.failed ? LOG_WARN : LOG_INFO,
+		"%s \"%s %s\" %d %llu %.3fs sub=%s%s%s%s", req.remote_addr,
 		req.method, req.route[0] != '\0' ? req.route : "-", resp.status, resp.bytes,
-		app_now() - start, a.sub[0] != '\0' ? a.sub : "-", a.why != NULL ? " reason=" : "",
-		a.why != NULL ? a.why : "", resp.failed ? " (client gone)" : "");
+		app_now() - start, a.sub[0] != '\0' ? a.sub : "-", a.why[0] != '\0' ? " reason=" : "",
+		a.why, resp.failed ? " (client gone)" : "");
 	resp_free(&resp);
 }

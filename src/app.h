@@ -7,9 +7,25 @@
 #include "http/request.h"
 #include "http/response.h"
 
+/* One request on its way through the handlers. */
+struct app_req {
+	const struct conf *c;
+	struct req *req;
+	struct resp *resp;
+	char sub[JWT_SUB_MAX + 1]; /* for the request log, once known */
+	char why[256];             /* for the request log: why it was refused or failed */
+	int cut_short;             /* a relayed body ended early */
+	double now;
+};
+
 void app_handle(const struct conf *c, req_getenv_fn get, void *ctx,
 		const struct resp_out *out);
 /* The identity as the JSON object /whoami answers. */
 int app_identity_json(const struct jwt_identity *id, buf_t *b);
+
+/* The token gate; fills id and the log's sub. */
+jwt_err app_authenticate(struct app_req *a, struct jwt_identity *id);
+/* 401 (or 503) for a token the gate refused. */
+int app_refuse(struct app_req *a, jwt_err e);
 
 #endif

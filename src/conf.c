@@ -13,7 +13,7 @@
 #define CONF_LINE_MAX 4096
 #define CONF_VALUE_MAX 2048
 
-enum conf_type { CONF_T_STR, CONF_T_URL, CONF_T_PATH, CONF_T_INT, CONF_T_ENUM };
+enum conf_type { CONF_T_STR, CONF_T_URL, CONF_T_PATH, CONF_T_INT, CONF_T_ENUM, CONF_T_BOOL };
 
 struct conf_key {
 	const char *name;
@@ -28,6 +28,7 @@ struct conf_key {
 
 static const char *const conf_token_uses[] = { "id", "access", "any", NULL };
 static const char *const conf_log_levels[] = { "error", "warn", "info", "debug", NULL };
+static const char *const conf_bools[] = { "false", "true", NULL };
 
 #define CONF_LOWER "abcdefghijklmnopqrstuvwxyz"
 #define CONF_UPPER "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -51,6 +52,13 @@ static const struct conf_key conf_keys[] = {
 	{ "http_connect_timeout", CONF_T_INT, O(http_connect_timeout), 1, 60, "5", NULL, NULL, 0 },
 	{ "token_cache_size", CONF_T_INT, O(token_cache_size), 0, 8192, "256", NULL, NULL, 0 },
 	{ "log_level", CONF_T_ENUM, O(log_level), 0, 0, "info", NULL, conf_log_levels, 0 },
+	/* S3 bucket names: 3 to 63 of [a-z0-9.-] (dots and upper case of old buckets kept) */
+	{ "bucket", CONF_T_STR, O(bucket), 3, 255, NULL, CONF_LOWER CONF_UPPER CONF_DIGIT ".-_", NULL, 0 },
+	{ "s3_endpoint", CONF_T_URL, O(s3_endpoint), 0, 0, NULL, NULL, NULL, 0 },
+	{ "s3_path_style", CONF_T_BOOL, O(s3_path_style), 0, 0, "false", NULL, conf_bools, 0 },
+	{ "key_prefix", CONF_T_STR, O(key_prefix), 0, 512, "", CONF_ID "/!*'()", NULL, 0 },
+	{ "presign_expires", CONF_T_INT, O(presign_expires), 1, 604800, "300", NULL, NULL, 0 },
+	{ "s3_timeout", CONF_T_INT, O(s3_timeout), 1, 3600, "30", NULL, NULL, 0 },
 };
 
 #define CONF_NKEYS (sizeof(conf_keys) / sizeof(conf_keys[0]))
@@ -142,6 +150,18 @@ static int conf_set(struct conf *c, const struct conf_key *k, const char *v,
 			goto out;
 		}
 		*conf_long_field(c, k) = n;
+		break;
+	case CONF_T_BOOL:
+		if (strcmp(v, "true") == 0 || strcmp(v, "yes") == 0 || strcmp(v, "on") == 0 ||
+		    strcmp(v, "1") == 0) {
+			*conf_long_field(c, k) = 1;
+		} else if (strcmp(v, "false") == 0 || strcmp(v, "no") == 0 ||
+			   strcmp(v, "off") == 0 || strcmp(v, "0") == 0) {
+			*conf_long_field(c, k) = 0;
+		} else {
+			snprintf(err, errlen, "%s: must be true or false", k->name);
+			goto out;
+		}
 		break;
 	case CONF_T_ENUM:
 		if (conf_set_enum(k, v, conf_long_field(c, k)) != 0) {
@@ -350,6 +370,17 @@ static int conf_derive_url(struct conf *c, char **field, const char *key, const 
 	return rc;
 }
 
+/* scheme://host[:port], optionally one trailing '/', nothing more. */
+static int conf_endpoint_check(char *url)
+{
+	char *host = strstr(url, "://") + 3, *slash = strchr(host, '/');
+
+	if (slash != NULL && slash[1] == '\0')
+		*slash = '\0';
+	return slash != NULL && slash[1] != '\0' ? -1 : *host == '\0' || strchr(host, '@') ||
+								strchr(host, '?') || strchr(host, '#') ? -1 : 0;
+}
+
 /* Required keys, values derived from others, and cross-key rules. */
 static int conf_finish(struct conf *c, char *err, size_t errlen)
 {
@@ -375,6 +406,33 @@ static int conf_finish(struct conf *c, char *err, size_t errlen)
 	    conf_derive_url(c, &c->jwks_url, "jwks_url", c->issuer, "/.well-known/jwks.json",
 			    "", "") != 0)
 		goto out;
+	if (c->bucket == NULL) {
+		snprintf(err, errlen, "bucket: missing (the S3 bucket holding the files)");
+		goto out;
+	}
+	if (c->region == NULL) {
+		snprintf(err, errlen, "region: missing (the bucket's AWS region, e.g. eu-west-1)");
+		goto out;
+	}
+	if (c->s3_endpoint == NULL &&
+	    conf_derive_url(c, &c->s3_endpoint, "s3_endpoint", "https://s3.", c->region,
+			    ".amazonaws.com", "") != 0)
+		goto out;
+	if (conf_endpoint_check(c->s3_endpoint) != 0) {
+		snprintf(err, errlen, "s3_endpoint: must be scheme://host[:port] without a path");
+		goto out;
+	}
+	if (!c->s3_path_style && strchr(c->bucket, '.') != NULL &&
+	    strncmp(c->s3_endpoint, "https://", 8) == 0) {
+		snprintf(err, errlen, "s3_path_style: a bucket name with dots needs s3_path_style = "
+			 "true over https (the certificate does not cover it)");
+		goto out;
+	}
+	len = strlen(c->key_prefix);
+	if (len > 0 && (c->key_prefix[0] == '/' || c->key_prefix[len - 1] != '/')) {
+		snprintf(err, errlen, "key_prefix: must not start with '/' and must end with '/'");
+		goto out;
+	}
 	len = strlen(c->base_path);
 	if (len > 0 && c->base_path[len - 1] == '/') {
 		snprintf(err, errlen, "base_path: must not end with '/' (use \"\" for the root)");
@@ -436,7 +494,7 @@ void conf_print(const struct conf *c, FILE *fp)
 		if (k->type == CONF_T_INT) {
 			fprintf(fp, "%s = %ld  # %s\n", k->name,
 				*conf_long_field((struct conf *)c, k), src);
-		} else if (k->type == CONF_T_ENUM) {
+		} else if (k->type == CONF_T_ENUM || k->type == CONF_T_BOOL) {
 			fprintf(fp, "%s = %s  # %s\n", k->name,
 				k->names[*conf_long_field((struct conf *)c, k)], src);
 		} else {
@@ -456,7 +514,8 @@ void conf_free(struct conf *c)
 	size_t i;
 
 	for (i = 0; i < CONF_NKEYS; i++)
-		if (conf_keys[i].type != CONF_T_INT && conf_keys[i].type != CONF_T_ENUM)
+		if (conf_keys[i].type != CONF_T_INT && conf_keys[i].type != CONF_T_ENUM &&
+		    conf_keys[i].type != CONF_T_BOOL)
 			free(*conf_str_field(c, &conf_keys[i]));
 	for (i = 0; i < c->n_client_ids; i++)
 		free(c->client_ids[i]);

@@ -30,6 +30,12 @@ struct conf {
 	long http_connect_timeout;
 	long token_cache_size;
 	long log_level;
+	char *bucket;
+	char *s3_endpoint;
+	long s3_path_style;
+	char *key_prefix;
+	long presign_expires;
+	long s3_timeout;
 	char *file; /* the file that was read, if any */
 	unsigned char source[CONF_KEYS_MAX];
 };

@@ -162,6 +162,11 @@ int req_parse(struct req *r, req_getenv_fn get, void *ctx, const char *base_path
 	r->origin = req_get(get, ctx, "HTTP_ORIGIN");
 	r->cookie = req_get(get, ctx, "HTTP_COOKIE");
 	r->host = req_get(get, ctx, "HTTP_HOST");
+	r->range = req_get(get, ctx, "HTTP_RANGE");
+	r->if_match = req_get(get, ctx, "HTTP_IF_MATCH");
+	r->if_none_match = req_get(get, ctx, "HTTP_IF_NONE_MATCH");
+	r->if_modified_since = req_get(get, ctx, "HTTP_IF_MODIFIED_SINCE");
+	r->if_unmodified_since = req_get(get, ctx, "HTTP_IF_UNMODIFIED_SINCE");
 	if (r->method == NULL || !req_method_ok(r->method)) {
 		r->method = "-";
 		snprintf(err, errlen, "bad request method");

@@ -29,6 +29,11 @@ struct req {
 	const char *origin;
 	const char *cookie;
 	const char *host;
+	const char *range;
+	const char *if_match;
+	const char *if_none_match;
+	const char *if_modified_since;
+	const char *if_unmodified_since;
 	const char *remote_addr;
 	int is_head;
 };

@@ -148,3 +148,24 @@ int resp_error(struct resp *r, int status, const char *code, const char *message
 	buf_free(&b);
 	return rc;
 }
+
+/* RFC 5987 §3.2.1 attr-char */
+static int resp_attr_char(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+	       (c != '\0' && strchr("!#$&+-.^_`|~", c) != NULL);
+}
+
+int resp_disposition(buf_t *out, const char *type, const char *name)
+{
+	const unsigned char *p;
+	int rc = buf_printf(out, "%s; filename=\"", type);
+
+	for (p = (const unsigned char *)name; *p != '\0' && rc == 0; p++)
+		rc = buf_addc(out, *p >= 0x20 && *p < 0x7f && *p != '"' && *p != '\\' ? (char)*p : '_');
+	rc = rc || buf_addstr(out, "\"; filename*=UTF-8''");
+	for (p = (const unsigned char *)name; *p != '\0' && rc == 0; p++)
+		rc = resp_attr_char(*p) ? buf_addc(out, (char)*p)
+					: buf_printf(out, "%%%02X", (unsigned)*p);
+	return rc;
+}

@@ -38,5 +38,9 @@ int resp_json(struct resp *r, int status, const char *json, size_t n);
 /* {"error":code,"message":message} with the given status. */
 int resp_error(struct resp *r, int status, const char *code, const char *message);
 const char *resp_reason(int status);
+/* RFC 6266 Content-Disposition for a file name: an ASCII-safe filename=
+ * (quotes, backslashes, controls and non-ASCII replaced by '_') and
+ * filename*=UTF-8''... (RFC 5987 §3.2.1). type is "attachment" or "inline". */
+int resp_disposition(buf_t *out, const char *type, const char *name);
 
 #endif

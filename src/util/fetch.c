@@ -66,7 +66,29 @@ static CURLcode fetch_setup(CURL *h, const char *url, const struct fetch_opts *o
 int fetch_get(const char *url, const struct fetch_opts *o, buf_t *body, long *status,
 	      char *err, size_t errlen)
 {
+	return fetch_request("GET", url, NULL, o, body, status, err, errlen);
+}
+
+static struct curl_slist *fetch_headers(const char *const *headers)
+{
+	struct curl_slist *list = NULL, *next;
+
+	for (; headers != NULL && *headers != NULL; headers++) {
+		next = curl_slist_append(list, *headers);
+		if (next == NULL) {
+			curl_slist_free_all(list);
+			return NULL;
+		}
+		list = next;
+	}
+	return list;
+}
+
+int fetch_request(const char *method, const char *url, const char *const *headers,
+		  const struct fetch_opts *o, buf_t *body, long *status, char *err, size_t errlen)
+{
 	struct fetch_sink sink = { body, 0 };
+	struct curl_slist *hl = fetch_headers(headers);
 	CURLcode rc;
 	int ret = -1;
 
@@ -77,8 +99,13 @@ int fetch_get(const char *url, const struct fetch_opts *o, buf_t *body, long *st
 		goto out;
 	}
 	rc = fetch_setup(fetch_handle, url, o, &sink);
+	if (rc == CURLE_OK && strcmp(method, "GET") != 0)
+		rc = curl_easy_setopt(fetch_handle, CURLOPT_CUSTOMREQUEST, method);
+	if (rc == CURLE_OK && hl != NULL)
+		rc = curl_easy_setopt(fetch_handle, CURLOPT_HTTPHEADER, hl);
 	if (rc == CURLE_OK)
 		rc = curl_easy_perform(fetch_handle);
+	curl_easy_setopt(fetch_handle, CURLOPT_HTTPHEADER, NULL);
 	if (sink.overflow || rc == CURLE_FILESIZE_EXCEEDED) {
 		snprintf(err, errlen, "response larger than %zu bytes", body->max);
 		goto out;
@@ -90,5 +117,6 @@ int fetch_get(const char *url, const struct fetch_opts *o, buf_t *body, long *st
 	curl_easy_getinfo(fetch_handle, CURLINFO_RESPONSE_CODE, status);
 	ret = 0;
 out:
+	curl_slist_free_all(hl);
 	return ret;
 }

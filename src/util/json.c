@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "util/json.h"
+#include "util/utf8.h"
 
 struct json_cur {
 	const unsigned char *p, *end;
@@ -113,28 +114,12 @@ out:
 	return rc;
 }
 
-/* One UTF-8 sequence (RFC 3629 §4): no overlongs, surrogates or values past U+10FFFF. */
 static int json_utf8(struct json_cur *c)
 {
-	unsigned char b = *c->p, lo = 0x80, hi = 0xbf;
-	int n, rc = -1;
+	size_t n = utf8_seq(c->p, (size_t)(c->end - c->p));
 
-	if (b >= 0xc2 && b <= 0xdf)
-		n = 1;
-	else if (b >= 0xe0 && b <= 0xef)
-		n = 2, lo = b == 0xe0 ? 0xa0 : 0x80, hi = b == 0xed ? 0x9f : 0xbf;
-	else if (b >= 0xf0 && b <= 0xf4)
-		n = 3, lo = b == 0xf0 ? 0x90 : 0x80, hi = b == 0xf4 ? 0x8f : 0xbf;
-	else
-		goto out;
-	if (c->end - c->p <= n || c->p[1] < lo || c->p[1] > hi)
-		goto out;
-	for (c->p += 2; --n > 0; c->p++)
-		if (*c->p < 0x80 || *c->p > 0xbf)
-			goto out;
-	rc = 0;
-out:
-	return rc;
+	c->p += n;
+	return n > 0 ? 0 : -1;
 }
 
 static int json_string(struct json_cur *c)

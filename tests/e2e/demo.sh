@@ -16,6 +16,7 @@ cognito_setup >/dev/null || bail "cognito-local setup failed"
 mkdir -p "$E2E_TMP/cache"
 start_lighttpd_fcgi demo \
 	S3GATE_CLIENT_ID="$CLIENT_ID" \
+	S3GATE_BUCKET=docs S3GATE_REGION=us-east-1 \
 	S3GATE_ISSUER="$ISSUER" \
 	S3GATE_JWKS_URL="$JWKS_URL" \
 	S3GATE_CACHE_DIR="$E2E_TMP/cache" >/dev/null || bail "lighttpd did not start"

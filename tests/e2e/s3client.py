@@ -111,8 +111,13 @@ def main(argv):
     cmd, args = argv[1], argv[2:]
     if cmd == "random" and len(args) == 2:
         out = sys.stdout.buffer
-        for chunk in random_chunks(int(args[0]), args[1]):
-            out.write(chunk)
+        try:
+            for chunk in random_chunks(int(args[0]), args[1]):
+                out.write(chunk)
+            out.flush()
+        except BrokenPipeError:
+            # the reader wanted only the first bytes (head -c)
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return
     s3 = client()
     if cmd == "mkbucket" and len(args) == 1:

@@ -16,6 +16,7 @@ cognito_setup || bail "cognito-local setup failed"
 
 SETTINGS=(
 	S3GATE_REGION=local
+	S3GATE_BUCKET=docs
 	S3GATE_USER_POOL_ID="$POOL_ID"
 	S3GATE_CLIENT_ID="$CLIENT_ID"
 	S3GATE_ISSUER="$ISSUER"

@@ -410,6 +410,8 @@ function s3gateDecide(token, cfg, jwksUri) {
     S3GATE_TOKEN_USE: cfg.tokenUse,
     S3GATE_CLOCK_SKEW: String(cfg.skew),
     S3GATE_CACHE_DIR: cacheDir,
+    S3GATE_BUCKET: "docs",
+    S3GATE_REGION: "us-east-1",
   });
   return new Promise((resolve) => {
     const child = spawn(S3GATE_BIN, ["check-token"], { env, stdio: ["pipe", "pipe", "pipe"] });

@@ -16,7 +16,9 @@ static void clear_env(void)
 		"S3GATE_CLIENT_ID", "S3GATE_ISSUER", "S3GATE_JWKS_URL", "S3GATE_TOKEN_USE",
 		"S3GATE_CLOCK_SKEW", "S3GATE_CACHE_DIR", "S3GATE_BASE_PATH", "S3GATE_CONFIG",
 		"S3GATE_JWKS_LIFETIME", "S3GATE_JWKS_REFETCH_INTERVAL", "S3GATE_HTTP_TIMEOUT",
-		"S3GATE_HTTP_CONNECT_TIMEOUT", "S3GATE_TOKEN_CACHE_SIZE", "S3GATE_LOG_LEVEL" };
+		"S3GATE_HTTP_CONNECT_TIMEOUT", "S3GATE_TOKEN_CACHE_SIZE", "S3GATE_LOG_LEVEL",
+		"S3GATE_BUCKET", "S3GATE_S3_ENDPOINT", "S3GATE_S3_PATH_STYLE", "S3GATE_KEY_PREFIX",
+		"S3GATE_PRESIGN_EXPIRES", "S3GATE_S3_TIMEOUT" };
 	size_t i;
 
 	for (i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
@@ -48,7 +50,7 @@ static void test_file(void)
 	struct conf c;
 	char err[CONF_ERR_MAX] = "";
 	int rc = load_text("# pool\nregion = eu-west-1\nuser_pool_id = eu-west-1_AbC\n"
-			   "client_id = abc,def\n\n  token_use = any  \nclock_skew=30\n",
+			   "client_id = abc,def\n\n  token_use = any  \nclock_skew=30\nbucket = docs\n",
 			   &c, err, sizeof(err));
 
 	ok(rc == 0, "valid file accepted (%s)", err);
@@ -75,9 +77,11 @@ static void test_env_wins(void)
 
 	setenv("S3GATE_CLOCK_SKEW", "5", 1);
 	setenv("S3GATE_ISSUER", "http://127.0.0.1:9229/pool", 1);
-	rc = load_text("client_id = abc\nclock_skew = 30\n", &c, err, sizeof(err));
+	rc = load_text("client_id = abc\nclock_skew = 30\nbucket = docs\nregion = eu-west-1\n", &c, err, sizeof(err));
 	ok(rc == 0 && c.clock_skew == 5, "environment wins over the file");
 	is_str(c.issuer, "http://127.0.0.1:9229/pool", "issuer from the environment");
+	is_str(c.s3_endpoint, "https://s3.eu-west-1.amazonaws.com", "regional S3 endpoint by default");
+	ok(!c.s3_path_style && c.presign_expires == 300, "virtual-hosted style, presign 300 s by default");
 	conf_free(&c);
 	setenv("S3GATE_CLOCK_SKEW", "lots", 1);
 	rc = load_text("client_id = abc\n", &c, err, sizeof(err));
@@ -104,8 +108,18 @@ int main(void)
 	refuses("client_id = abc,\nissuer = https://x/y\n", "client_id");
 	refuses("client_id = a b\nissuer = https://x/y\n", "client_id");
 	refuses("client_id = abc\nclient_id = def\nissuer = https://x/y\n", "client_id: set twice");
-	refuses("client_id = abc\nissuer = https://x/y\nbase_path = /s3gate/\n", "base_path");
+	refuses("client_id = abc\nissuer = https://x/y\nregion = r\nbucket = docs\nbase_path = /s3gate/\n", "base_path");
 	refuses("client_id abc\n", ":1: expected key = value");
+#define OKBASE "client_id = abc\nissuer = https://x/y\nregion = eu-west-1\n"
+	refuses(OKBASE, "bucket: missing");
+	refuses("client_id = abc\nissuer = https://x/y\nbucket = docs\n", "region: missing");
+	refuses(OKBASE "bucket = docs\ns3_path_style = maybe\n", "s3_path_style: must be true or false");
+	refuses(OKBASE "bucket = docs\ns3_endpoint = http://127.0.0.1:7480/x\n", "s3_endpoint: must be scheme://host");
+	refuses(OKBASE "bucket = my.docs\n", "s3_path_style");
+	refuses(OKBASE "bucket = docs\nkey_prefix = /a/\n", "key_prefix");
+	refuses(OKBASE "bucket = docs\nkey_prefix = a\n", "key_prefix");
+	refuses(OKBASE "bucket = docs\npresign_expires = 604801\n", "presign_expires");
+	refuses(OKBASE "bucket = d\n", "bucket: must be");
 	unlink(path);
 	return tap_done();
 }

@@ -1,0 +1,10 @@
+/* download: GET/HEAD /download?fn=KEY — the object relayed from S3 as it
+ * arrives, or with mode=url / mode=redirect a presigned URL. */
+#ifndef S3GATE_DOWNLOAD_H
+#define S3GATE_DOWNLOAD_H
+
+#include "app.h"
+
+int download_handle(struct app_req *a);
+
+#endif
