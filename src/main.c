@@ -12,6 +12,8 @@
 
 #include "app.h"
 #include "auth/token.h"
+#include "aws/creds.h"
+#include "aws/s3.h"
 #include "conf.h"
 #include "util/buf.h"
 #include "util/fetch.h"
@@ -29,6 +31,8 @@ static const char main_usage[] =
 	"Commands:\n"
 	"  check-config   validate the configuration and print it, secrets masked\n"
 	"  check-token    validate the token on standard input; print its claims\n"
+	"  presign KEY [--expires SECONDS]\n"
+	"                 print a presigned GET URL for KEY (default: presign_expires)\n"
 	"\n"
 	"Options:\n"
 	"  --config FILE  configuration file (default: $S3GATE_CONFIG, then\n"
@@ -52,7 +56,7 @@ static int main_setup(struct conf *c, const char *path)
 		fprintf(stderr, "s3gate: cannot initialise libcurl\n");
 		goto out;
 	}
-	if (token_init(c, err, sizeof(err)) != 0) {
+	if (token_init(c, err, sizeof(err)) != 0 || s3_init(c, err, sizeof(err)) != 0) {
 		fprintf(stderr, "s3gate: configuration: %s\n", err);
 		goto out;
 	}
@@ -118,6 +122,15 @@ static int main_serve(const struct conf *c)
 	return 0;
 }
 
+static int main_check_config(const struct conf *c)
+{
+	char src[512];
+
+	conf_print(c, stdout);
+	printf("# credentials: %s\n", creds_describe(src, sizeof(src)));
+	return 0;
+}
+
 static int main_read_stdin(buf_t *b)
 {
 	char chunk[4096];
@@ -160,10 +173,43 @@ static int main_check_token(void)
 	return e == JWT_OK ? 0 : EXIT_REFUSED;
 }
 
+/* s3gate presign KEY [--expires N]: for scripts and operators. */
+static int main_presign(const struct conf *c, const char *key, const char *expires)
+{
+	char why[256] = "", *end = NULL;
+	long exp = c->presign_expires;
+	buf_t url;
+	int rc = EXIT_REFUSED;
+
+	buf_init(&url, 65536);
+	if (expires != NULL) {
+		exp = strtol(expires, &end, 10);
+		if (end == expires || *end != '\0' || exp < 1 || exp > 604800) {
+			fprintf(stderr, "s3gate: --expires: must be a whole number from 1 to 604800\n");
+			rc = EXIT_CONFIG;
+			goto out;
+		}
+	}
+	if (key == NULL || s3_key_ok(key) != 0) {
+		fprintf(stderr, "s3gate: presign: KEY must be 1 to 1024 bytes of UTF-8 without "
+			"control characters, a leading '/' or empty, '.' or '..' segments\n");
+		goto out;
+	}
+	if (s3_presign(key, exp, time(NULL), NULL, NULL, &url, why, sizeof(why)) != 0) {
+		fprintf(stderr, "s3gate: presign: %s\n", why);
+		goto out;
+	}
+	printf("%s\n", buf_str(&url));
+	rc = 0;
+out:
+	buf_free(&url);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct conf c;
-	const char *path = NULL, *cmd = NULL;
+	const char *path = NULL, *cmd = NULL, *arg = NULL, *expires = NULL;
 	int i, rc = EXIT_CONFIG;
 
 	signal(SIGPIPE, SIG_IGN);
@@ -177,14 +223,19 @@ int main(int argc, char **argv)
 			return 0;
 		} else if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
 			path = argv[++i];
+		} else if (strcmp(argv[i], "--expires") == 0 && i + 1 < argc) {
+			expires = argv[++i];
 		} else if (cmd == NULL && argv[i][0] != '-') {
 			cmd = argv[i];
+		} else if (arg == NULL && cmd != NULL && strcmp(cmd, "presign") == 0) {
+			arg = argv[i];
 		} else {
 			fprintf(stderr, "s3gate: unexpected argument '%s' (see --help)\n", argv[i]);
 			return EXIT_CONFIG;
 		}
 	}
-	if (cmd != NULL && strcmp(cmd, "check-config") != 0 && strcmp(cmd, "check-token") != 0) {
+	if (cmd != NULL && strcmp(cmd, "check-config") != 0 && strcmp(cmd, "check-token") != 0 &&
+	    strcmp(cmd, "presign") != 0) {
 		fprintf(stderr, "s3gate: unknown command '%s' (see --help)\n", cmd);
 		return EXIT_CONFIG;
 	}
@@ -193,10 +244,13 @@ int main(int argc, char **argv)
 	if (cmd == NULL)
 		rc = main_serve(&c);
 	else if (strcmp(cmd, "check-config") == 0)
-		rc = (conf_print(&c, stdout), 0);
+		rc = main_check_config(&c);
+	else if (strcmp(cmd, "presign") == 0)
+		rc = main_presign(&c, arg, expires);
 	else
 		rc = main_check_token();
 out:
+	s3_cleanup();
 	token_cleanup();
 	fetch_global_cleanup();
 	conf_free(&c);

@@ -334,6 +334,32 @@ static enum s3_outcome s3_classify(struct s3_xfer *x, CURLcode rc, int head_only
 	return rc == CURLE_OPERATION_TIMEDOUT ? S3_TIMEOUT : S3_UPSTREAM;
 }
 
+static int s3_probe_head(void *ud, const struct s3_head *h)
+{
+	(void)ud;
+	(void)h;
+	return -1; /* readable after all: stop at once */
+}
+
+static int s3_probe_body(void *ud, const char *p, size_t n)
+{
+	(void)ud;
+	(void)p;
+	(void)n;
+	return -1;
+}
+
+/* S3 answers HEAD with a bare 403 for a missing key (without ListBucket) and
+ * for a bad signature alike; one byte asked by GET brings the error code. */
+static enum s3_outcome s3_probe_403(const char *key, char *why, size_t whylen)
+{
+	const struct s3_get_opts o = { .range = "bytes=0-0" };
+	const struct s3_sink sink = { s3_probe_head, s3_probe_body, NULL };
+	enum s3_outcome out = s3_get(key, &o, &sink, why, whylen);
+
+	return out == S3_OK || out == S3_CLIENT_GONE ? S3_NOT_FOUND : out;
+}
+
 enum s3_outcome s3_get(const char *key, const struct s3_get_opts *o, const struct s3_sink *sink,
 		       char *why, size_t whylen)
 {
@@ -374,6 +400,8 @@ enum s3_outcome s3_get(const char *key, const struct s3_get_opts *o, const struc
 	if (rc == CURLE_OK)
 		rc = curl_easy_perform(s3.h);
 	out = s3_classify(&x, rc, o->head_only, why, whylen);
+	if (out == S3_NOT_FOUND && o->head_only && x.head.status == 403)
+		out = s3_probe_403(key, why, whylen);
 out:
 	if (s3.h != NULL)
 		curl_easy_setopt(s3.h, CURLOPT_HTTPHEADER, NULL);
