@@ -8,6 +8,8 @@
 #include "auth/token.h"
 #include "download.h"
 #include "http/router.h"
+#include "policy/audit.h"
+#include "policy/policy.h"
 #include "util/log.h"
 
 #define APP_REALM "s3gate"
@@ -62,7 +64,7 @@ int app_refuse(struct app_req *a, jwt_err e)
 
 	snprintf(a->why, sizeof(a->why), "%s", jwt_strerror(e));
 	if (e == JWT_E_KEYS_UNAVAILABLE || e == JWT_E_INTERNAL) {
-		log_msg(LOG_ERR, "token check failed: %s", jwt_strerror(e));
+		log_msg(LOGL_ERR, "token check failed: %s", jwt_strerror(e));
 		rc = resp_error(a->resp, e == JWT_E_INTERNAL ? 500 : 503, "unavailable",
 				"cannot check tokens right now");
 	} else if (e == JWT_E_MISSING) {
@@ -87,8 +89,10 @@ jwt_err app_authenticate(struct app_req *a, struct jwt_identity *id)
 
 	if (e == JWT_OK)
 		e = token_verify(tok, len, a->now, id, NULL);
-	if (e == JWT_OK)
+	if (e == JWT_OK) {
 		memcpy(a->sub, id->sub, sizeof(a->sub));
+		memcpy(a->username, id->username, sizeof(a->username));
+	}
 	return e;
 }
 
@@ -129,7 +133,11 @@ static void app_dispatch(struct app_req *a)
 		router_find(app_routes, sizeof(app_routes) / sizeof(app_routes[0]), a->req->route);
 	char allow[64];
 
-	if (rt == NULL) {
+	if (rt != NULL && strcmp(rt->path, "/healthz") != 0 &&
+	    !policy_client_allowed(a->req->remote_addr, a->req->forwarded_for, a->client)) {
+		snprintf(a->why, sizeof(a->why), "client address not allowed");
+		resp_error(a->resp, 403, "forbidden", "not allowed from this address");
+	} else if (rt == NULL) {
 		resp_error(a->resp, 404, "not_found", "no such route");
 	} else if (!(router_method_bit(a->req->method) & rt->methods)) {
 		router_allow(rt, allow, sizeof(allow));
@@ -138,6 +146,23 @@ static void app_dispatch(struct app_req *a)
 	} else {
 		rt->handler(a);
 	}
+}
+
+static void app_audit(const struct app_req *a, double duration)
+{
+	const struct audit_entry e = {
+		.client = a->client,
+		.sub = a->sub[0] != '\0' ? a->sub : NULL,
+		.username = a->username[0] != '\0' ? a->username : NULL,
+		.key = a->audit_key,
+		.mode = a->audit_mode,
+		.status = a->resp->status,
+		.bytes = a->resp->bytes,
+		.duration = duration,
+		.decision = a->audit_decision[0] != '\0' ? a->audit_decision : a->why,
+	};
+
+	audit_write(&e);
 }
 
 void app_handle(const struct conf *c, req_getenv_fn get, void *ctx,
@@ -151,6 +176,7 @@ void app_handle(const struct conf *c, req_getenv_fn get, void *ctx,
 	int status = req_parse(&req, get, ctx, c->base_path, err, sizeof(err));
 
 	memset(&a, 0, sizeof(a));
+	snprintf(a.client, sizeof(a.client), "%s", req.remote_addr);
 	a.c = c;
 	a.req = &req;
 	a.resp = &resp;
@@ -163,8 +189,10 @@ void app_handle(const struct conf *c, req_getenv_fn get, void *ctx,
 	else
 		app_dispatch(&a);
 	resp_finish(&resp);
-	log_msg(a.cut_short || resp.failed ? LOG_WARN : LOG_INFO,
-		"%s \"%s %s\" %d %llu %.3fs sub=%s%s%s%s", req.remote_addr,
+	if (a.audit_key != NULL)
+		app_audit(&a, app_now() - start);
+	log_msg(a.cut_short || resp.failed ? LOGL_WARN : LOGL_INFO,
+		"%s \"%s %s\" %d %llu %.3fs sub=%s%s%s%s", a.client,
 		req.method, req.route[0] != '\0' ? req.route : "-", resp.status, resp.bytes,
 		app_now() - start, a.sub[0] != '\0' ? a.sub : "-", a.why[0] != '\0' ? " reason=" : "",
 		a.why, resp.failed ? " (client gone)" : "");

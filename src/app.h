@@ -16,6 +16,12 @@ struct app_req {
 	char why[256];             /* for the request log: why it was refused or failed */
 	int cut_short;             /* a relayed body ended early */
 	double now;
+	char client[64];           /* the client address, behind trusted proxies */
+	char username[JWT_USERNAME_MAX + 1];
+	/* set by handlers that make a download decision: one audit line */
+	const char *audit_key;
+	const char *audit_mode;
+	char audit_decision[1700];
 };
 
 void app_handle(const struct conf *c, req_getenv_fn get, void *ctx,

@@ -13,7 +13,8 @@
 #define CONF_LINE_MAX 4096
 #define CONF_VALUE_MAX 2048
 
-enum conf_type { CONF_T_STR, CONF_T_URL, CONF_T_PATH, CONF_T_INT, CONF_T_ENUM, CONF_T_BOOL };
+enum conf_type { CONF_T_STR, CONF_T_URL, CONF_T_PATH, CONF_T_INT, CONF_T_ENUM, CONF_T_BOOL,
+		 CONF_T_LIST };
 
 struct conf_key {
 	const char *name;
@@ -59,6 +60,13 @@ static const struct conf_key conf_keys[] = {
 	{ "key_prefix", CONF_T_STR, O(key_prefix), 0, 512, "", CONF_ID "/!*'()", NULL, 0 },
 	{ "presign_expires", CONF_T_INT, O(presign_expires), 1, 604800, "300", NULL, NULL, 0 },
 	{ "s3_timeout", CONF_T_INT, O(s3_timeout), 1, 3600, "30", NULL, NULL, 0 },
+	/* lists: repeated lines in the file; ';' between entries in the environment */
+	{ "rule", CONF_T_LIST, O(rule), 0, 0, NULL, NULL, NULL, 0 },
+	{ "require_claim", CONF_T_LIST, O(require_claim), 0, 0, NULL, NULL, NULL, 0 },
+	{ "allow_ips", CONF_T_STR, O(allow_ips), 0, 4096, "", CONF_LOWER CONF_UPPER CONF_DIGIT ":./, ", NULL, 0 },
+	{ "trusted_proxies", CONF_T_STR, O(trusted_proxies), 0, 4096, "", CONF_LOWER CONF_UPPER CONF_DIGIT ":./, ", NULL, 0 },
+	{ "audit_log", CONF_T_STR, O(audit_log), 0, 1024, "", CONF_ID "/+@~", NULL, 0 },
+	{ "list_page_size", CONF_T_INT, O(list_page_size), 1, 1000, "100", NULL, NULL, 0 },
 };
 
 #define CONF_NKEYS (sizeof(conf_keys) / sizeof(conf_keys[0]))
@@ -134,6 +142,26 @@ static int conf_set_enum(const struct conf_key *k, const char *v, long *out)
 	return rc;
 }
 
+#define CONF_LIST_MAX 65536
+
+/* Appends v as one more line of a list value. */
+static int conf_list_add(char **field, const char *v)
+{
+	size_t old = *field != NULL ? strlen(*field) : 0, n = strlen(v);
+	char *nv;
+
+	if (old + n + 2 > CONF_LIST_MAX || strchr(v, '\n') != NULL)
+		return -1;
+	nv = realloc(*field, old + n + 2);
+	if (nv == NULL)
+		return -1;
+	if (old > 0)
+		nv[old++] = '\n';
+	memcpy(nv + old, v, n + 1);
+	*field = nv;
+	return 0;
+}
+
 /* Converts and range-checks one value; fills err naming the key. */
 static int conf_set(struct conf *c, const struct conf_key *k, const char *v,
 		    char *err, size_t errlen)
@@ -187,6 +215,13 @@ static int conf_set(struct conf *c, const struct conf_key *k, const char *v,
 			goto out;
 		}
 		break;
+	case CONF_T_LIST:
+		if (conf_list_add(conf_str_field(c, k), v) != 0) {
+			snprintf(err, errlen, "%s: at most %d bytes in all", k->name, CONF_LIST_MAX);
+			goto out;
+		}
+		rc = 0;
+		goto out;
 	case CONF_T_PATH:
 		if (len > CONF_VALUE_MAX || !conf_no_ctl(v) || (len > 0 && v[0] != '/')) {
 			snprintf(err, errlen, "%s: must be an absolute path", k->name);
@@ -244,7 +279,7 @@ static int conf_file_line(struct conf *c, char *line, const char *file, unsigned
 		snprintf(err, errlen, "%s:%u: unknown key '%.64s'", file, lineno, key);
 		goto out;
 	}
-	if (c->source[idx] == CONF_SRC_FILE) {
+	if (c->source[idx] == CONF_SRC_FILE && conf_keys[idx].type != CONF_T_LIST) {
 		snprintf(err, errlen, "%s:%u: %s: set twice", file, lineno, key);
 		goto out;
 	}
@@ -305,6 +340,10 @@ static int conf_read_env(struct conf *c, char *err, size_t errlen)
 		v = getenv(name);
 		if (v == NULL || *v == '\0')
 			continue;
+		if (conf_keys[i].type == CONF_T_LIST) { /* the environment replaces the file's list */
+			free(*conf_str_field(c, &conf_keys[i]));
+			*conf_str_field(c, &conf_keys[i]) = NULL;
+		}
 		if (conf_set(c, &conf_keys[i], v, sub, sizeof(sub)) != 0) {
 			snprintf(err, errlen, "%s: %s", name, sub);
 			rc = -1;
@@ -481,6 +520,18 @@ int conf_client_id_ok(const struct conf *c, const char *id)
 	return ok;
 }
 
+static void conf_print_list(FILE *fp, const char *name, const char *v, const char *src)
+{
+	while (*v != '\0') {
+		size_t n = strcspn(v, "\n;");
+
+		if (n > 0)
+			fprintf(fp, "%s = %.*s  # %s\n", name, (int)n, v, src);
+		v += n;
+		v += *v != '\0';
+	}
+}
+
 void conf_print(const struct conf *c, FILE *fp)
 {
 	size_t i;
@@ -502,6 +553,8 @@ void conf_print(const struct conf *c, FILE *fp)
 
 			if (v == NULL)
 				fprintf(fp, "%s =  # unset\n", k->name);
+			else if (k->type == CONF_T_LIST)
+				conf_print_list(fp, k->name, v, src);
 			else
 				fprintf(fp, "%s = %s  # %s\n", k->name,
 					k->secret ? "********" : v, src);

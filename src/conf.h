@@ -36,6 +36,12 @@ struct conf {
 	char *key_prefix;
 	long presign_expires;
 	long s3_timeout;
+	char *rule;          /* access rules, one per line */
+	char *require_claim; /* CLAIM=VALUE, one per line */
+	char *allow_ips;
+	char *trusted_proxies;
+	char *audit_log;     /* a file, "syslog", or empty for none */
+	long list_page_size;
 	char *file; /* the file that was read, if any */
 	unsigned char source[CONF_KEYS_MAX];
 };

@@ -7,6 +7,7 @@
 
 #include "aws/s3.h"
 #include "download.h"
+#include "policy/policy.h"
 #include "util/log.h"
 #include "util/mime.h"
 
@@ -117,20 +118,20 @@ static int dl_relay(struct dl_ctx *d)
 		break;
 	case S3_CUT_SHORT:
 		a->cut_short = 1;
-		log_msg(LOG_ERR, "download cut short after %llu of %llu bytes: %s",
+		log_msg(LOGL_ERR, "download cut short after %llu of %llu bytes: %s",
 			a->resp->bytes, d->expected, a->why);
 		break;
 	case S3_NOT_FOUND:
 		if (strstr(a->why, "AccessDenied") != NULL || strstr(a->why, "403") != NULL)
-			log_msg(LOG_WARN, "S3 refused access to a key; answered 404: %s", a->why);
+			log_msg(LOGL_WARN, "S3 refused access to a key; answered 404: %s", a->why);
 		rc = resp_error(a->resp, 404, "not_found", "no such file");
 		break;
 	case S3_TIMEOUT:
-		log_msg(LOG_ERR, "S3 timed out: %s", a->why);
+		log_msg(LOGL_ERR, "S3 timed out: %s", a->why);
 		rc = resp_error(a->resp, 504, "upstream_timeout", "file storage did not answer in time");
 		break;
 	case S3_UPSTREAM:
-		log_msg(LOG_ERR, "S3 failed: %s", a->why);
+		log_msg(LOGL_ERR, "S3 failed: %s", a->why);
 		rc = resp_error(a->resp, 502, "upstream_error", "file storage unavailable");
 		break;
 	}
@@ -153,7 +154,7 @@ static int dl_presign(struct dl_ctx *d, int redirect)
 	     s3_presign(d->key, exp, time(NULL), buf_str(&cd), mime_for(name), &url, a->why,
 			sizeof(a->why));
 	if (rc != 0) {
-		log_msg(LOG_ERR, "presign failed: %s", a->why);
+		log_msg(LOGL_ERR, "presign failed: %s", a->why);
 		rc = resp_error(a->resp, 502, "upstream_error", "file storage unavailable");
 	} else if (redirect) {
 		resp_header(a->resp, "Location", buf_str(&url));
@@ -175,6 +176,7 @@ static int dl_presign(struct dl_ctx *d, int redirect)
 int download_handle(struct app_req *a)
 {
 	struct jwt_identity id;
+	struct rules_decision dec;
 	struct dl_ctx d = { a, req_param(a->req, "fn"), "attachment", 0 };
 	const char *mode = req_param(a->req, "mode"), *disp = req_param(a->req, "disposition");
 	jwt_err e = app_authenticate(a, &id);
@@ -183,6 +185,13 @@ int download_handle(struct app_req *a)
 		return app_refuse(a, e);
 	if (d.key == NULL || s3_key_ok(d.key) != 0)
 		return resp_error(a->resp, 400, "bad_request", "fn must name a file");
+	a->audit_key = d.key;
+	a->audit_mode = mode == NULL || mode[0] == '\0' ? (a->req->is_head ? "head" : "relay") : mode;
+	policy_decide(&id, d.key, &dec);
+	snprintf(a->audit_decision, sizeof(a->audit_decision), "%s", dec.reason);
+	/* the same answer whether the key exists or not */
+	if (!dec.allowed)
+		return resp_error(a->resp, 403, "forbidden", "not allowed");
 	if (disp != NULL && strcmp(disp, "inline") != 0 && strcmp(disp, "attachment") != 0)
 		return resp_error(a->resp, 400, "bad_request", "disposition must be inline or attachment");
 	if (disp != NULL)

@@ -14,6 +14,8 @@
 #include "auth/token.h"
 #include "aws/creds.h"
 #include "aws/s3.h"
+#include "policy/audit.h"
+#include "policy/policy.h"
 #include "conf.h"
 #include "util/buf.h"
 #include "util/fetch.h"
@@ -31,6 +33,9 @@ static const char main_usage[] =
 	"Commands:\n"
 	"  check-config   validate the configuration and print it, secrets masked\n"
 	"  check-token    validate the token on standard input; print its claims\n"
+	"  check-access CLAIMS-JSON KEY\n"
+	"                 explain which rule lets the user with these token claims\n"
+	"                 fetch KEY, or not (exit 0 allowed, 1 denied)\n"
 	"  presign KEY [--expires SECONDS]\n"
 	"                 print a presigned GET URL for KEY (default: presign_expires)\n"
 	"\n"
@@ -41,6 +46,18 @@ static const char main_usage[] =
 	"  --version      the version\n"
 	"\n"
 	"Exit status: 0 success, 1 token refused, 2 configuration or usage error.\n";
+
+/* SIGHUP reopens the audit log; SA_RESTART keeps accept() going. */
+static void main_on_hup(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = audit_hup;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGHUP, &sa, NULL);
+}
 
 static int main_setup(struct conf *c, const char *path)
 {
@@ -56,7 +73,8 @@ static int main_setup(struct conf *c, const char *path)
 		fprintf(stderr, "s3gate: cannot initialise libcurl\n");
 		goto out;
 	}
-	if (token_init(c, err, sizeof(err)) != 0 || s3_init(c, err, sizeof(err)) != 0) {
+	if (token_init(c, err, sizeof(err)) != 0 || s3_init(c, err, sizeof(err)) != 0 ||
+	    policy_init(c, err, sizeof(err)) != 0 || audit_init(c->audit_log, err, sizeof(err)) != 0) {
 		fprintf(stderr, "s3gate: configuration: %s\n", err);
 		goto out;
 	}
@@ -112,7 +130,7 @@ static int main_serve(const struct conf *c)
 		fprintf(stderr, "s3gate: cannot initialise FastCGI\n");
 		return EXIT_FAILURE;
 	}
-	log_msg(LOG_INFO, "serving FastCGI");
+	log_msg(LOGL_INFO, "serving FastCGI");
 	out.write = main_fcgi_write;
 	while (FCGX_Accept_r(&rq) >= 0) {
 		out.ctx = rq.out;
@@ -173,6 +191,33 @@ static int main_check_token(void)
 	return e == JWT_OK ? 0 : EXIT_REFUSED;
 }
 
+/* s3gate check-access CLAIMS-JSON KEY: the decision and the rule behind it. */
+static int main_check_access(const char *claims, const char *key)
+{
+	struct jwt_identity id;
+	struct rules_decision d;
+	cJSON *j = claims != NULL ? cJSON_Parse(claims) : NULL;
+	int rc = EXIT_CONFIG;
+
+	if (!cJSON_IsObject(j) || jwt_identity_from(j, &id) != JWT_OK || key == NULL) {
+		fprintf(stderr, "s3gate: check-access: expected a JSON object of token claims "
+			"with at least \"sub\", then a key\n");
+		goto out;
+	}
+	id.claims_ok = rules_claims_ok(policy_rules(), j);
+	if (s3_key_ok(key) != 0) {
+		printf("denied: the key is not a valid file name\n");
+		rc = EXIT_REFUSED;
+		goto out;
+	}
+	policy_decide(&id, key, &d);
+	printf("%s: %s\n", d.allowed ? "allowed" : "denied", d.reason);
+	rc = d.allowed ? 0 : EXIT_REFUSED;
+out:
+	cJSON_Delete(j);
+	return rc;
+}
+
 /* s3gate presign KEY [--expires N]: for scripts and operators. */
 static int main_presign(const struct conf *c, const char *key, const char *expires)
 {
@@ -209,10 +254,11 @@ out:
 int main(int argc, char **argv)
 {
 	struct conf c;
-	const char *path = NULL, *cmd = NULL, *arg = NULL, *expires = NULL;
+	const char *path = NULL, *cmd = NULL, *arg = NULL, *arg2 = NULL, *expires = NULL;
 	int i, rc = EXIT_CONFIG;
 
 	signal(SIGPIPE, SIG_IGN);
+	main_on_hup();
 	memset(&c, 0, sizeof(c));
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
@@ -227,15 +273,18 @@ int main(int argc, char **argv)
 			expires = argv[++i];
 		} else if (cmd == NULL && argv[i][0] != '-') {
 			cmd = argv[i];
-		} else if (arg == NULL && cmd != NULL && strcmp(cmd, "presign") == 0) {
+		} else if (arg == NULL && cmd != NULL &&
+			   (strcmp(cmd, "presign") == 0 || strcmp(cmd, "check-access") == 0)) {
 			arg = argv[i];
+		} else if (arg2 == NULL && cmd != NULL && strcmp(cmd, "check-access") == 0) {
+			arg2 = argv[i];
 		} else {
 			fprintf(stderr, "s3gate: unexpected argument '%s' (see --help)\n", argv[i]);
 			return EXIT_CONFIG;
 		}
 	}
 	if (cmd != NULL && strcmp(cmd, "check-config") != 0 && strcmp(cmd, "check-token") != 0 &&
-	    strcmp(cmd, "presign") != 0) {
+	    strcmp(cmd, "presign") != 0 && strcmp(cmd, "check-access") != 0) {
 		fprintf(stderr, "s3gate: unknown command '%s' (see --help)\n", cmd);
 		return EXIT_CONFIG;
 	}
@@ -247,9 +296,12 @@ int main(int argc, char **argv)
 		rc = main_check_config(&c);
 	else if (strcmp(cmd, "presign") == 0)
 		rc = main_presign(&c, arg, expires);
+	else if (strcmp(cmd, "check-access") == 0)
+		rc = main_check_access(arg, arg2);
 	else
 		rc = main_check_token();
 out:
+	audit_cleanup();
 	s3_cleanup();
 	token_cleanup();
 	fetch_global_cleanup();

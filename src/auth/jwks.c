@@ -129,7 +129,7 @@ int jwks_init(const struct conf *c, char *err, size_t errlen)
 			 "and by no one else (mode 0700 or 0755)", c->cache_dir);
 		rc = -1;
 	} else {
-		log_msg(LOG_WARN, "cache_dir %s is not a directory writable by this user only; "
+		log_msg(LOGL_WARN, "cache_dir %s is not a directory writable by this user only; "
 			"keys are cached in memory only", c->cache_dir);
 	}
 	return rc;
@@ -195,13 +195,13 @@ static void jwks_save_file(const buf_t *b)
 		return;
 	fd = mkstemp(tmp);
 	if (fd < 0) {
-		log_msg(LOG_WARN, "jwks: cannot write the key cache: %s", strerror(errno));
+		log_msg(LOGL_WARN, "jwks: cannot write the key cache: %s", strerror(errno));
 		return;
 	}
 	ok = write(fd, b->ptr, b->len) == (ssize_t)b->len && fchmod(fd, 0644) == 0;
 	ok = close(fd) == 0 && ok && rename(tmp, jw.path) == 0;
 	if (!ok) {
-		log_msg(LOG_WARN, "jwks: cannot write the key cache: %s", strerror(errno));
+		log_msg(LOGL_WARN, "jwks: cannot write the key cache: %s", strerror(errno));
 		unlink(tmp);
 	}
 }
@@ -229,18 +229,18 @@ static int jwks_fetch(time_t now)
 	if (jw.use_file)
 		jwks_touch_stamp();
 	if (fetch_get(jw.c->jwks_url, &o, &b, &status, err, sizeof(err)) != 0) {
-		log_msg(LOG_WARN, "jwks: fetch failed: %s", err);
+		log_msg(LOGL_WARN, "jwks: fetch failed: %s", err);
 		goto out;
 	}
 	if (status != 200) {
-		log_msg(LOG_WARN, "jwks: fetch answered HTTP %ld", status);
+		log_msg(LOGL_WARN, "jwks: fetch answered HTTP %ld", status);
 		goto out;
 	}
 	if (jwks_install(b.ptr, b.len, now) != 0) {
-		log_msg(LOG_WARN, "jwks: fetched document is not a JWKS");
+		log_msg(LOGL_WARN, "jwks: fetched document is not a JWKS");
 		goto out;
 	}
-	log_msg(LOG_INFO, "jwks: fetched %zu keys", jw.set.n);
+	log_msg(LOGL_INFO, "jwks: fetched %zu keys", jw.set.n);
 	if (jw.use_file)
 		jwks_save_file(&b);
 	rc = 0;
@@ -273,7 +273,7 @@ static void jwks_refresh(time_t now)
 		return;
 	/* source down: keep what we have, or fall back to a stale file */
 	if (!jw.loaded && fm > 0 && jwks_load_file() == 0)
-		log_msg(LOG_WARN, "jwks: serving keys from a stale cache file");
+		log_msg(LOGL_WARN, "jwks: serving keys from a stale cache file");
 }
 
 jwt_err jwks_lookup(const char *kid, time_t now, EVP_PKEY_CTX **vctx)

@@ -68,6 +68,7 @@ struct jwt_identity {
 	double exp;
 	double nbf; /* 0 when absent */
 	double iat; /* 0 when absent */
+	int claims_ok; /* the required claims (require_claim) hold */
 };
 
 struct jwt_policy {

@@ -27,6 +27,12 @@ struct token_state {
 
 static struct token_state ts;
 static token_lookup_fn token_lookup = jwks_lookup;
+static int (*token_claims_check)(const cJSON *payload);
+
+void token_set_claims_check(int (*fn)(const cJSON *payload))
+{
+	token_claims_check = fn;
+}
 
 void token_set_lookup(token_lookup_fn fn)
 {
@@ -154,6 +160,8 @@ static jwt_err token_verify_full(const char *tok, size_t len, double now,
 		e = jwt_check_claims(j.payload, &ts.policy, now);
 	if (e == JWT_OK)
 		e = jwt_identity_from(j.payload, id);
+	if (e == JWT_OK)
+		id->claims_ok = token_claims_check == NULL || token_claims_check(j.payload);
 	if (e == JWT_OK && claims != NULL) {
 		*claims = j.payload;
 		j.payload = NULL;

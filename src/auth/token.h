@@ -21,5 +21,8 @@ jwt_err token_verify(const char *tok, size_t len, double now, struct jwt_identit
 /* Where keys come from; jwks_lookup unless a test installs its own. */
 typedef jwt_err (*token_lookup_fn)(const char *kid, time_t now, EVP_PKEY_CTX **vctx);
 void token_set_lookup(token_lookup_fn fn);
+/* A check of the whole payload whose verdict the identity carries as claims_ok
+ * (NULL: always 1); it is remembered with the token. */
+void token_set_claims_check(int (*fn)(const cJSON *payload));
 
 #endif

@@ -304,7 +304,7 @@ static int creds_refresh(time_t now, char *err, size_t errlen)
 		snprintf(err, errlen, "no AWS credentials found (environment, shared file, "
 			 "container or instance metadata)");
 	if (rc == 0)
-		log_msg(LOG_INFO, "credentials: obtained from %s%s",
+		log_msg(LOGL_INFO, "credentials: obtained from %s%s",
 			cs.source == CREDS_ECS ? "the container endpoint" : "instance metadata",
 			cs.expires ? ", refreshed before they expire" : "");
 	return rc;

@@ -163,6 +163,7 @@ int req_parse(struct req *r, req_getenv_fn get, void *ctx, const char *base_path
 	r->cookie = req_get(get, ctx, "HTTP_COOKIE");
 	r->host = req_get(get, ctx, "HTTP_HOST");
 	r->range = req_get(get, ctx, "HTTP_RANGE");
+	r->forwarded_for = req_get(get, ctx, "HTTP_X_FORWARDED_FOR");
 	r->if_match = req_get(get, ctx, "HTTP_IF_MATCH");
 	r->if_none_match = req_get(get, ctx, "HTTP_IF_NONE_MATCH");
 	r->if_modified_since = req_get(get, ctx, "HTTP_IF_MODIFIED_SINCE");

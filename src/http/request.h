@@ -35,6 +35,7 @@ struct req {
 	const char *if_modified_since;
 	const char *if_unmodified_since;
 	const char *remote_addr;
+	const char *forwarded_for; /* X-Forwarded-For */
 	int is_head;
 };
 

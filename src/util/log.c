@@ -10,7 +10,7 @@
 
 #define LOG_LINE_MAX 2048
 
-static enum log_level log_level_max = LOG_INFO;
+static enum log_level log_level_max = LOGL_INFO;
 
 static const char *const log_level_names[] = { "error", "warn", "info", "debug" };
 

@@ -2,7 +2,7 @@
 #ifndef S3GATE_LOG_H
 #define S3GATE_LOG_H
 
-enum log_level { LOG_ERR, LOG_WARN, LOG_INFO, LOG_DEBUG };
+enum log_level { LOGL_ERR, LOGL_WARN, LOGL_INFO, LOGL_DEBUG };
 
 void log_set_level(enum log_level lvl);
 /* Formats, escapes every byte outside printable ASCII, writes one line at once. */
