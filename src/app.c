@@ -7,6 +7,7 @@
 #include "app.h"
 #include "auth/token.h"
 #include "download.h"
+#include "listing.h"
 #include "http/router.h"
 #include "policy/audit.h"
 #include "policy/policy.h"
@@ -125,6 +126,7 @@ static const struct router_route app_routes[] = {
 	{ "/healthz", ROUTER_GET | ROUTER_HEAD, app_healthz },
 	{ "/whoami", ROUTER_GET | ROUTER_HEAD, app_whoami },
 	{ "/download", ROUTER_GET | ROUTER_HEAD, download_handle },
+	{ "/list", ROUTER_GET, listing_handle },
 };
 
 static void app_dispatch(struct app_req *a)

@@ -447,3 +447,232 @@ out:
 	buf_free(&q);
 	return rc;
 }
+
+/* ---- ListObjectsV2: <ListBucketResult><Contents><Key>… parsed as it streams ---- */
+
+#define S3_LIST_BYTES_MAX (8L * 1024 * 1024)
+#define S3_FIELD_MAX 1100
+
+struct s3_lister {
+	XML_Parser parser;
+	struct s3_list_page *page;
+	int depth;
+	int in_contents;
+	char *field;       /* where the current element's text goes, NULL: nowhere */
+	size_t field_cap;
+	size_t field_len;
+	char key[S3_FIELD_MAX], size[32], modified[64], etag[256];
+	size_t prefix_len;
+	int stopped, failed;
+	long status;
+	size_t bytes;
+	buf_t errbody;
+};
+
+static void XMLCALL s3_list_start(void *ud, const XML_Char *name, const XML_Char **attrs)
+{
+	struct s3_lister *l = ud;
+	struct {
+		const char *name;
+		char *dst;
+		size_t cap;
+	} f[] = { { "Key", l->key, sizeof(l->key) }, { "Size", l->size, sizeof(l->size) },
+		  { "LastModified", l->modified, sizeof(l->modified) },
+		  { "ETag", l->etag, sizeof(l->etag) } };
+	size_t i;
+
+	(void)attrs;
+	l->depth++;
+	l->field = NULL;
+	if (l->depth == 2 && strcmp(name, "Contents") == 0) {
+		l->in_contents = 1;
+		l->key[0] = l->size[0] = l->modified[0] = l->etag[0] = '\0';
+	} else if (l->depth == 2 && strcmp(name, "NextContinuationToken") == 0) {
+		l->field = l->page->next;
+		l->field_cap = sizeof(l->page->next);
+	} else if (l->depth == 3 && l->in_contents) {
+		for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+			if (strcmp(name, f[i].name) == 0) {
+				l->field = f[i].dst;
+				l->field_cap = f[i].cap;
+			}
+	}
+	l->field_len = 0;
+	if (l->field != NULL)
+		l->field[0] = '\0';
+}
+
+static void XMLCALL s3_list_text(void *ud, const XML_Char *s, int n)
+{
+	struct s3_lister *l = ud;
+
+	if (l->field == NULL || n <= 0)
+		return;
+	if (l->field_len + (size_t)n >= l->field_cap) {
+		l->failed = 1; /* an over-long value: refuse the page rather than cut it */
+		XML_StopParser(l->parser, XML_FALSE);
+		return;
+	}
+	memcpy(l->field + l->field_len, s, (size_t)n);
+	l->field_len += (size_t)n;
+	l->field[l->field_len] = '\0';
+}
+
+static void XMLCALL s3_list_end(void *ud, const XML_Char *name)
+{
+	struct s3_lister *l = ud;
+	struct s3_object o;
+
+	l->field = NULL;
+	if (l->depth == 2 && l->in_contents && strcmp(name, "Contents") == 0) {
+		l->in_contents = 0;
+		if (strlen(l->key) > l->prefix_len) {
+			o = (struct s3_object){ l->key + l->prefix_len, l->size, l->modified, l->etag };
+			if (l->page->on_object(l->page->ud, &o) != 0) {
+				l->stopped = 1;
+				XML_StopParser(l->parser, XML_FALSE);
+			}
+		}
+	}
+	l->depth--;
+}
+
+static size_t s3_list_header(char *p, size_t size, size_t nmemb, void *ud)
+{
+	struct s3_lister *l = ud;
+	size_t n = size * nmemb;
+
+	if (n > 12 && strncmp(p, "HTTP/", 5) == 0) {
+		const char *sp = memchr(p, ' ', n);
+
+		if (sp != NULL && (size_t)(sp - p) + 4 <= n)
+			l->status = (sp[1] - '0') * 100 + (sp[2] - '0') * 10 + (sp[3] - '0');
+	}
+	return n;
+}
+
+static size_t s3_list_body(char *p, size_t size, size_t nmemb, void *ud)
+{
+	struct s3_lister *l = ud;
+	size_t n = size * nmemb;
+
+	l->bytes += n;
+	if (l->bytes > S3_LIST_BYTES_MAX)
+		return 0;
+	if (l->status != 200) {
+		buf_add(&l->errbody, p, n < S3_ERRBODY_MAX - l->errbody.len ? n : 0);
+		return n;
+	}
+	if (l->stopped || l->failed)
+		return n;
+	if (XML_Parse(l->parser, p, (int)n, 0) == XML_STATUS_ERROR && !l->stopped)
+		l->failed = 1;
+	return n;
+}
+
+static struct curl_slist *s3_list_headers(const struct sigv4_req *r, const struct sigv4_creds *cr,
+					  buf_t *auth, int *bad)
+{
+	const struct s3_get_opts none = { 0 };
+
+	return s3_headers(r, cr, &none, auth, bad);
+}
+
+static enum s3_outcome s3_list_classify(struct s3_lister *l, CURLcode rc, char *why, size_t whylen)
+{
+	char code[64];
+
+	if (rc != CURLE_OK && l->status == 0) {
+		snprintf(why, whylen, "S3 unreachable: %s", curl_easy_strerror(rc));
+		return rc == CURLE_OPERATION_TIMEDOUT ? S3_TIMEOUT : S3_UPSTREAM;
+	}
+	if (l->status != 200) {
+		s3_error_code(&l->errbody, code, sizeof(code));
+		snprintf(why, whylen, "S3 answered HTTP %ld %s to a listing", l->status,
+			 code[0] ? code : "(no error code)");
+		return S3_UPSTREAM;
+	}
+	if (rc != CURLE_OK || l->failed ||
+	    (!l->stopped && XML_Parse(l->parser, "", 0, 1) == XML_STATUS_ERROR)) {
+		snprintf(why, whylen, "S3 listing unreadable%s%s", rc != CURLE_OK ? ": " : "",
+			 rc != CURLE_OK ? curl_easy_strerror(rc) : "");
+		return S3_UPSTREAM;
+	}
+	return S3_OK;
+}
+
+enum s3_outcome s3_list(const char *prefix, const char *continuation, long max_keys,
+			struct s3_list_page *page, char *why, size_t whylen)
+{
+	struct sigv4_req r = { .method = "GET", .region = s3.c->region, .service = "s3",
+			       .when = time(NULL) };
+	struct sigv4_creds cr;
+	struct s3_lister l;
+	struct curl_slist *hl = NULL;
+	char max[24];
+	buf_t host, path, url, auth, full;
+	enum s3_outcome out = S3_UPSTREAM;
+	CURLcode rc = CURLE_OK;
+	int bad = 0;
+
+	memset(&l, 0, sizeof(l));
+	l.page = page;
+	page->next[0] = '\0';
+	l.prefix_len = strlen(s3.c->key_prefix);
+	buf_init(&l.errbody, S3_ERRBODY_MAX);
+	buf_init(&host, 1024);
+	buf_init(&path, 1024);
+	buf_init(&url, 16 * S3_KEY_MAX);
+	buf_init(&auth, 2048);
+	buf_init(&full, 2 * S3_KEY_MAX);
+	l.parser = XML_ParserCreate(NULL);
+	if (l.parser == NULL || creds_get(&cr, r.when, why, whylen) != 0)
+		goto out;
+	XML_SetUserData(l.parser, &l);
+	XML_SetElementHandler(l.parser, s3_list_start, s3_list_end);
+	XML_SetCharacterDataHandler(l.parser, s3_list_text);
+	snprintf(max, sizeof(max), "%ld", max_keys);
+	if (buf_printf(&full, "%s%s", s3.c->key_prefix, prefix) != 0 ||
+	    (s3.c->s3_path_style ? buf_printf(&host, "%s", s3.host) || buf_printf(&path, "/%s", s3.c->bucket)
+				 : buf_printf(&host, "%s.%s", s3.c->bucket, s3.host) || buf_addc(&path, '/'))) {
+		snprintf(why, whylen, "prefix too long");
+		goto out;
+	}
+	r.host = buf_str(&host);
+	r.path = buf_str(&path);
+	r.query[r.n_query++] = (struct sigv4_kv){ "list-type", "2" };
+	r.query[r.n_query++] = (struct sigv4_kv){ "max-keys", max };
+	r.query[r.n_query++] = (struct sigv4_kv){ "prefix", buf_str(&full) };
+	if (continuation != NULL && continuation[0] != '\0')
+		r.query[r.n_query++] = (struct sigv4_kv){ "continuation-token", continuation };
+	hl = s3_list_headers(&r, &cr, &auth, &bad);
+	if (bad || buf_printf(&url, "%s://%s", s3.scheme, r.host) != 0 || sigv4_target(&r, &url) != 0) {
+		snprintf(why, whylen, "cannot sign the listing");
+		goto out;
+	}
+	if (s3.h == NULL)
+		s3.h = curl_easy_init();
+	rc = s3.h != NULL ? s3_setup(s3.h, buf_str(&url), hl, NULL, 0) : CURLE_FAILED_INIT;
+	if (rc == CURLE_OK &&
+	    ((rc = curl_easy_setopt(s3.h, CURLOPT_HEADERFUNCTION, s3_list_header)) != CURLE_OK ||
+	     (rc = curl_easy_setopt(s3.h, CURLOPT_HEADERDATA, &l)) != CURLE_OK ||
+	     (rc = curl_easy_setopt(s3.h, CURLOPT_WRITEFUNCTION, s3_list_body)) != CURLE_OK ||
+	     (rc = curl_easy_setopt(s3.h, CURLOPT_WRITEDATA, &l)) != CURLE_OK))
+		goto out;
+	if (rc == CURLE_OK)
+		rc = curl_easy_perform(s3.h);
+	out = s3_list_classify(&l, rc, why, whylen);
+out:
+	if (s3.h != NULL)
+		curl_easy_setopt(s3.h, CURLOPT_HTTPHEADER, NULL);
+	if (l.parser != NULL)
+		XML_ParserFree(l.parser);
+	curl_slist_free_all(hl);
+	buf_free(&l.errbody);
+	buf_free(&host);
+	buf_free(&path);
+	buf_free(&url);
+	buf_free(&auth);
+	buf_free(&full);
+	return out;
+}

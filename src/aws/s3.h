@@ -56,6 +56,24 @@ void s3_cleanup(void);
 int s3_key_ok(const char *key);
 enum s3_outcome s3_get(const char *key, const struct s3_get_opts *o, const struct s3_sink *sink,
 		       char *why, size_t whylen);
+struct s3_object {
+	const char *key; /* without key_prefix */
+	const char *size;
+	const char *last_modified;
+	const char *etag;
+};
+
+struct s3_list_page {
+	int (*on_object)(void *ud, const struct s3_object *o); /* -1 stops */
+	void *ud;
+	char next[1100]; /* NextContinuationToken, "" on the last page */
+};
+
+/* One ListObjectsV2 page under key_prefix + prefix, at most max_keys keys,
+ * parsed as it arrives. */
+enum s3_outcome s3_list(const char *prefix, const char *continuation, long max_keys,
+			struct s3_list_page *page, char *why, size_t whylen);
+
 /* A presigned GET URL, optionally with response-* overrides (NULL: none). */
 int s3_presign(const char *key, long expires, time_t now, const char *disposition,
 	       const char *content_type, buf_t *url, char *why, size_t whylen);
