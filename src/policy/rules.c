@@ -82,15 +82,16 @@ static int rules_parse_rule(struct rules *rs, const char *line, size_t len, char
 	size_t n;
 	int rc = -1;
 
-	snprintf(text, sizeof(text), "%.*s", (int)len, line);
-	p = text;
-	memset(r, 0, sizeof(*r));
-	n = rules_field(&p, &f);
+	/* the count is checked before r, one past the last rule, is touched */
 	if (rs->n == RULES_MAX || len >= sizeof(text)) {
 		snprintf(err, errlen, "rule: at most %d rules of %d characters", RULES_MAX,
 			 RULES_TEXT_MAX);
 		goto out;
 	}
+	snprintf(text, sizeof(text), "%.*s", (int)len, line);
+	p = text;
+	memset(r, 0, sizeof(*r));
+	n = rules_field(&p, &f);
 	if (!(n == 5 && strncmp(f, "allow", 5) == 0) && !(n == 4 && strncmp(f, "deny", 4) == 0)) {
 		snprintf(err, errlen, "rule %zu: must start with allow or deny", rs->n + 1);
 		goto out;
