@@ -113,6 +113,17 @@ static void test_rules(void)
 	ok(rules_parse(&rs, "allow any", NULL, err, sizeof(err)) != 0, "missing pattern refused");
 	ok(rules_parse(&rs, "allow any a b", NULL, err, sizeof(err)) != 0, "two patterns refused");
 	ok(rules_parse(&rs, "allow any {phone}/*", NULL, err, sizeof(err)) != 0, "unknown placeholder refused");
+	{
+		/* regression (fuzz_policy): the rule past the last slot was cleared before the count check */
+		static char many[RULES_MAX * 16 + 32];
+		size_t i;
+
+		many[0] = '\0';
+		for (i = 0; i <= RULES_MAX; i++)
+			snprintf(many + strlen(many), 16, "allow any k%zu;", i);
+		ok(rules_parse(&rs, many, NULL, err, sizeof(err)) != 0 && rs.n == RULES_MAX,
+		   "rule %d refused, the first %d kept", RULES_MAX + 1, RULES_MAX);
+	}
 	ok(rules_glob("a*b*c", "axxbyyc") && !rules_glob("a*b*c", "axxbyy") && rules_glob("*", "") &&
 		   rules_glob("*/secret/*", "a/b/secret/c") && !rules_glob("x", "xy"), "glob");
 }
