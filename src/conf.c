@@ -30,6 +30,7 @@ struct conf_key {
 static const char *const conf_token_uses[] = { "id", "access", "any", NULL };
 static const char *const conf_log_levels[] = { "error", "warn", "info", "debug", NULL };
 static const char *const conf_bools[] = { "false", "true", NULL };
+static const char *const conf_flows[] = { "code", "implicit", NULL };
 
 #define CONF_LOWER "abcdefghijklmnopqrstuvwxyz"
 #define CONF_UPPER "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -67,6 +68,19 @@ static const struct conf_key conf_keys[] = {
 	{ "trusted_proxies", CONF_T_STR, O(trusted_proxies), 0, 4096, "", CONF_LOWER CONF_UPPER CONF_DIGIT ":./, ", NULL, 0 },
 	{ "audit_log", CONF_T_STR, O(audit_log), 0, 1024, "", CONF_ID "/+@~", NULL, 0 },
 	{ "list_page_size", CONF_T_INT, O(list_page_size), 1, 1000, "100", NULL, NULL, 0 },
+	/* sign-in: endpoints from <issuer>/.well-known/openid-configuration unless set */
+	{ "authorize_url", CONF_T_URL, O(authorize_url), 0, 0, NULL, NULL, NULL, 0 },
+	{ "token_url", CONF_T_URL, O(token_url), 0, 0, NULL, NULL, NULL, 0 },
+	{ "logout_url", CONF_T_URL, O(logout_url), 0, 0, NULL, NULL, NULL, 0 },
+	{ "redirect_uri", CONF_T_URL, O(redirect_uri), 0, 0, NULL, NULL, NULL, 0 },
+	{ "client_secret", CONF_T_STR, O(client_secret), 1, 512, NULL, CONF_ID "+/=~", NULL, 1 },
+	{ "scopes", CONF_T_STR, O(scopes), 1, 512, "openid email profile", CONF_ID " :/", NULL, 0 },
+	{ "flow", CONF_T_ENUM, O(flow), 0, 0, "code", NULL, conf_flows, 0 },
+	{ "session_secret", CONF_T_STR, O(session_secret), 32, 512, NULL,
+	  CONF_ID "+/=~!@#$%^&*()[]{}:,?", NULL, 1 },
+	{ "cookie_secure", CONF_T_BOOL, O(cookie_secure), 0, 0, "true", NULL, conf_bools, 0 },
+	{ "cors_origins", CONF_T_STR, O(cors_origins), 0, 4096, "", CONF_ID ":/, []", NULL, 0 },
+	{ "htdocs_dir", CONF_T_PATH, O(htdocs_dir), 0, 0, DATADIR "/htdocs", NULL, NULL, 0 },
 };
 
 #define CONF_NKEYS (sizeof(conf_keys) / sizeof(conf_keys[0]))

@@ -7,9 +7,10 @@
 
 #define CONF_CLIENT_IDS_MAX 16
 #define CONF_ERR_MAX 512
-#define CONF_KEYS_MAX 32
+#define CONF_KEYS_MAX 64
 
 enum conf_token_use { CONF_TOKEN_ID, CONF_TOKEN_ACCESS, CONF_TOKEN_ANY };
+enum conf_flow { CONF_FLOW_CODE, CONF_FLOW_IMPLICIT };
 enum conf_source { CONF_SRC_DEFAULT, CONF_SRC_DERIVED, CONF_SRC_FILE, CONF_SRC_ENV };
 
 struct conf {
@@ -42,6 +43,17 @@ struct conf {
 	char *trusted_proxies;
 	char *audit_log;     /* a file, "syslog", or empty for none */
 	long list_page_size;
+	char *authorize_url;
+	char *token_url;
+	char *logout_url;
+	char *redirect_uri;
+	char *client_secret;
+	char *scopes;
+	long flow;           /* enum conf_flow */
+	char *session_secret;
+	long cookie_secure;
+	char *cors_origins;
+	char *htdocs_dir;
 	char *file; /* the file that was read, if any */
 	unsigned char source[CONF_KEYS_MAX];
 };

@@ -131,30 +131,56 @@ out:
 	return rc;
 }
 
-static int creds_file_path(void)
+/* 1 when the shared credentials file is the source: it exists and holds
+ * the profile (an explicitly named profile must be there). */
+static int creds_file_path(int *explicit_profile)
 {
 	const char *f = creds_env("AWS_SHARED_CREDENTIALS_FILE"), *home = creds_env("HOME");
 	int n = f != NULL ? snprintf(cs.file, sizeof(cs.file), "%s", f)
 			  : snprintf(cs.file, sizeof(cs.file), "%s/.aws/credentials",
 				     home != NULL ? home : "/nonexistent");
 
+	*explicit_profile = creds_env("AWS_PROFILE") != NULL;
 	snprintf(cs.profile, sizeof(cs.profile), "%s",
-		 creds_env("AWS_PROFILE") != NULL ? creds_env("AWS_PROFILE") : "default");
-	return n > 0 && (size_t)n < sizeof(cs.file) && (f != NULL || access(cs.file, R_OK) == 0);
+		 *explicit_profile ? creds_env("AWS_PROFILE") : "default");
+	return n > 0 && (size_t)n < sizeof(cs.file) && access(cs.file, R_OK) == 0;
+}
+
+/* ECS: plain http only to the container agent's own addresses or loopback,
+ * as the AWS SDKs allow; https anywhere. */
+static int creds_full_uri_ok(const char *u)
+{
+	static const char *const ok[] = { "http://127.", "http://localhost:", "http://localhost/",
+		"http://[::1]", "http://169.254.170.2:", "http://169.254.170.2/",
+		"http://169.254.170.23:", "http://169.254.170.23/", "http://[fd00:ec2::23]", NULL };
+	size_t i;
+	int good = strncmp(u, "https://", 8) == 0;
+
+	for (i = 0; ok[i] != NULL && !good; i++)
+		good = strncmp(u, ok[i], strlen(ok[i])) == 0;
+	return good;
 }
 
 int creds_init(const struct conf *c, char *err, size_t errlen)
 {
-	int rc = 0;
+	const char *full = creds_env("AWS_CONTAINER_CREDENTIALS_FULL_URI");
+	int rc = 0, explicit_profile = 0;
 
 	memset(&cs, 0, sizeof(cs));
 	cs.c = c;
 	if (creds_env("AWS_ACCESS_KEY_ID") != NULL || creds_env("AWS_SECRET_ACCESS_KEY") != NULL) {
 		cs.source = CREDS_ENV;
 		rc = creds_from_env(err, errlen);
-	} else if (creds_file_path()) {
+	} else if (creds_file_path(&explicit_profile) &&
+		   (creds_from_file(err, errlen) == 0 || explicit_profile)) {
+		/* a file without the default profile is passed over, as the SDKs do */
 		cs.source = CREDS_FILE;
-		rc = creds_from_file(err, errlen);
+		rc = cs.have ? 0 : -1;
+	} else if (full != NULL && creds_env("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") == NULL &&
+		   !creds_full_uri_ok(full)) {
+		snprintf(err, errlen, "credentials: AWS_CONTAINER_CREDENTIALS_FULL_URI must be https, "
+			 "or http to loopback or the container agent's address");
+		rc = -1;
 	} else if (creds_env("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") != NULL ||
 		   creds_env("AWS_CONTAINER_CREDENTIALS_FULL_URI") != NULL) {
 		cs.source = CREDS_ECS;
@@ -176,29 +202,41 @@ static time_t creds_parse_time(const char *s)
 	return end != NULL ? timegm(&tm) : 0;
 }
 
-/* The JSON both the ECS and the EC2 endpoints answer with. */
+/* The JSON both the ECS and the EC2 endpoints answer with; the cached
+ * credentials change only when every field of the answer is good. */
 static int creds_from_json(const buf_t *b, char *err, size_t errlen)
 {
+	static char ak_new[CREDS_FIELD_MAX], sk_new[CREDS_FIELD_MAX], tk_new[CREDS_TOKEN_MAX];
 	cJSON *j = cJSON_ParseWithLength(b->ptr, b->len);
 	const cJSON *ak = cJSON_GetObjectItemCaseSensitive(j, "AccessKeyId");
 	const cJSON *sk = cJSON_GetObjectItemCaseSensitive(j, "SecretAccessKey");
 	const cJSON *tk = cJSON_GetObjectItemCaseSensitive(j, "Token");
 	const cJSON *ex = cJSON_GetObjectItemCaseSensitive(j, "Expiration");
+	time_t expires = 0;
 	int rc = -1;
 
+	tk_new[0] = '\0';
 	if (!cJSON_IsString(ak) || !cJSON_IsString(sk) ||
-	    creds_copy(cs.access_key, sizeof(cs.access_key), ak->valuestring) != 0 ||
-	    creds_copy(cs.secret_key, sizeof(cs.secret_key), sk->valuestring) != 0) {
-		snprintf(err, errlen, "credentials endpoint answered without keys");
+	    creds_copy(ak_new, sizeof(ak_new), ak->valuestring) != 0 ||
+	    creds_copy(sk_new, sizeof(sk_new), sk->valuestring) != 0 ||
+	    (tk != NULL && (!cJSON_IsString(tk) ||
+			    creds_copy(tk_new, sizeof(tk_new), tk->valuestring) != 0))) {
+		snprintf(err, errlen, "credentials endpoint: answer without usable keys");
 		goto out;
 	}
-	cs.session_token[0] = '\0';
-	if (cJSON_IsString(tk))
-		creds_copy(cs.session_token, sizeof(cs.session_token), tk->valuestring);
-	cs.expires = cJSON_IsString(ex) ? creds_parse_time(ex->valuestring) : 0;
+	if (ex != NULL && (!cJSON_IsString(ex) || (expires = creds_parse_time(ex->valuestring)) == 0)) {
+		snprintf(err, errlen, "credentials endpoint: unreadable Expiration");
+		goto out;
+	}
+	memcpy(cs.access_key, ak_new, sizeof(ak_new));
+	memcpy(cs.secret_key, sk_new, sizeof(sk_new));
+	memcpy(cs.session_token, tk_new, sizeof(tk_new));
+	cs.expires = expires;
 	cs.have = 1;
 	rc = 0;
 out:
+	OPENSSL_cleanse(sk_new, sizeof(sk_new));
+	OPENSSL_cleanse(tk_new, sizeof(tk_new));
 	cJSON_Delete(j);
 	return rc;
 }
@@ -207,10 +245,13 @@ static int creds_http(const char *method, const char *url, const char *const *hd
 		      char *err, size_t errlen)
 {
 	struct fetch_opts o = { cs.c->http_timeout, cs.c->http_connect_timeout };
+	char sub[192];
 	long status = 0;
-	int rc = fetch_request(method, url, hdrs, &o, b, &status, err, errlen);
+	int rc = fetch_request(method, url, hdrs, &o, b, &status, sub, sizeof(sub));
 
-	if (rc == 0 && status != 200) {
+	if (rc != 0)
+		snprintf(err, errlen, "credentials endpoint: %s", sub);
+	else if (status != 200) {
 		snprintf(err, errlen, "credentials endpoint answered HTTP %ld", status);
 		rc = -1;
 	}
@@ -319,8 +360,10 @@ int creds_get(struct sigv4_creds *out, time_t now, char *err, size_t errlen)
 	if (stale && (cs.source == CREDS_ECS || cs.source == CREDS_IMDS) &&
 	    (!cs.have || now - cs.last_try >= 5)) {
 		rc = creds_refresh(now, err, errlen);
-		if (rc != 0 && cs.have && (cs.expires == 0 || now < cs.expires))
+		if (rc != 0 && cs.have && (cs.expires == 0 || now < cs.expires)) {
+			log_msg(LOGL_WARN, "%s; using the cached credentials until they expire", err);
 			rc = 0;
+		}
 	}
 	if (rc == 0 && (!cs.have || (cs.expires != 0 && now >= cs.expires))) {
 		if (cs.have)
