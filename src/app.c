@@ -6,7 +6,9 @@
 
 #include "app.h"
 #include "auth/token.h"
+#include "auth/oidc.h"
 #include "download.h"
+#include "http/page.h"
 #include "listing.h"
 #include "http/router.h"
 #include "policy/audit.h"
@@ -81,7 +83,8 @@ int app_refuse(struct app_req *a, jwt_err e)
 	return rc;
 }
 
-/* The gate every protected route passes. */
+/* The gate every protected route passes: a token in Authorization, else the
+ * session cookie a sign-in set. */
 jwt_err app_authenticate(struct app_req *a, struct jwt_identity *id)
 {
 	const char *tok = NULL;
@@ -90,6 +93,10 @@ jwt_err app_authenticate(struct app_req *a, struct jwt_identity *id)
 
 	if (e == JWT_OK)
 		e = token_verify(tok, len, a->now, id, NULL);
+	else if (a->req->authorization == NULL && oidc_session_identity(a, id) == 0) {
+		e = JWT_OK;
+		a->from_session = 1;
+	}
 	if (e == JWT_OK) {
 		memcpy(a->sub, id->sub, sizeof(a->sub));
 		memcpy(a->username, id->username, sizeof(a->username));
@@ -122,7 +129,41 @@ static int app_whoami(struct app_req *a)
 	return rc;
 }
 
+static int app_page_index(struct app_req *a)
+{
+	return page_file(a->resp, a->c->htdocs_dir, "index.html", 0);
+}
+
+static int app_page_app_js(struct app_req *a)
+{
+	return page_file(a->resp, a->c->htdocs_dir, "app.js", 0);
+}
+
+static int app_page_callback_js(struct app_req *a)
+{
+	return page_file(a->resp, a->c->htdocs_dir, "callback.js", 1);
+}
+
+static int app_page_style(struct app_req *a)
+{
+	return page_file(a->resp, a->c->htdocs_dir, "style.css", 0);
+}
+
+static int app_page_example(struct app_req *a)
+{
+	return page_file(a->resp, a->c->htdocs_dir, "example.html", 0);
+}
+
 static const struct router_route app_routes[] = {
+	{ "/", ROUTER_GET | ROUTER_HEAD, app_page_index },
+	{ "/app.js", ROUTER_GET | ROUTER_HEAD, app_page_app_js },
+	{ "/callback.js", ROUTER_GET | ROUTER_HEAD, app_page_callback_js },
+	{ "/style.css", ROUTER_GET | ROUTER_HEAD, app_page_style },
+	{ "/example.html", ROUTER_GET | ROUTER_HEAD, app_page_example },
+	{ "/login", ROUTER_GET, oidc_login },
+	{ "/callback", ROUTER_GET, oidc_callback },
+	{ "/session", ROUTER_POST, oidc_session },
+	{ "/logout", ROUTER_GET, oidc_logout },
 	{ "/healthz", ROUTER_GET | ROUTER_HEAD, app_healthz },
 	{ "/whoami", ROUTER_GET | ROUTER_HEAD, app_whoami },
 	{ "/download", ROUTER_GET | ROUTER_HEAD, download_handle },
@@ -167,7 +208,7 @@ static void app_audit(const struct app_req *a, double duration)
 	audit_write(&e);
 }
 
-void app_handle(const struct conf *c, req_getenv_fn get, void *ctx,
+void app_handle(const struct conf *c, req_getenv_fn get, void *ctx, const struct req_in *in,
 		const struct resp_out *out)
 {
 	struct req req;
@@ -184,10 +225,15 @@ void app_handle(const struct conf *c, req_getenv_fn get, void *ctx,
 	a.resp = &resp;
 	a.now = start;
 	resp_init(&resp, out, req.is_head);
+	if (status == 0 && strcmp(req.method, "POST") == 0)
+		status = req_parse_form(&req, get, ctx, in);
 	if (status == 404)
 		resp_error(&resp, 404, "not_found", "no such route");
 	else if (status != 0)
-		resp_error(&resp, status, "bad_request", err);
+		resp_error(&resp, status, "bad_request", status == 400 && strcmp(req.method, "POST") == 0
+							 ? "malformed form body" : status == 413
+							 ? "body too large" : status == 415
+							 ? "expected a form body" : err);
 	else
 		app_dispatch(&a);
 	resp_finish(&resp);

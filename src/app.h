@@ -20,11 +20,12 @@ struct app_req {
 	char username[JWT_USERNAME_MAX + 1];
 	/* set by handlers that make a download decision: one audit line */
 	const char *audit_key;
+	int from_session; /* the identity came from the session cookie */
 	const char *audit_mode;
 	char audit_decision[1700];
 };
 
-void app_handle(const struct conf *c, req_getenv_fn get, void *ctx,
+void app_handle(const struct conf *c, req_getenv_fn get, void *ctx, const struct req_in *in,
 		const struct resp_out *out);
 /* The identity as the JSON object /whoami answers. */
 int app_identity_json(const struct jwt_identity *id, buf_t *b);

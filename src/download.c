@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "aws/s3.h"
+#include "auth/oidc.h"
 #include "download.h"
 #include "policy/policy.h"
 #include "util/log.h"
@@ -173,6 +174,15 @@ static int dl_presign(struct dl_ctx *d, int redirect)
 	return rc;
 }
 
+static int download_is_browser(const struct app_req *a)
+{
+	const char *acc = a->req->accept;
+
+	/* a navigation asks for text/html; an API client asks for JSON or anything */
+	return a->req->authorization == NULL && !a->req->is_head && acc != NULL &&
+	       strstr(acc, "text/html") != NULL && strstr(acc, "application/json") == NULL;
+}
+
 int download_handle(struct app_req *a)
 {
 	struct jwt_identity id;
@@ -181,6 +191,9 @@ int download_handle(struct app_req *a)
 	const char *mode = req_param(a->req, "mode"), *disp = req_param(a->req, "disposition");
 	jwt_err e = app_authenticate(a, &id);
 
+	/* a browser following a link signs in first; an API client gets 401 */
+	if (e == JWT_E_MISSING && download_is_browser(a))
+		return oidc_redirect_to_login(a, d.key);
 	if (e != JWT_OK)
 		return app_refuse(a, e);
 	if (d.key == NULL || s3_key_ok(d.key) != 0)

@@ -13,6 +13,8 @@
 #include "app.h"
 #include "auth/token.h"
 #include "aws/creds.h"
+#include "auth/oidc.h"
+#include "auth/session.h"
 #include "aws/s3.h"
 #include "policy/audit.h"
 #include "policy/policy.h"
@@ -74,7 +76,8 @@ static int main_setup(struct conf *c, const char *path)
 		goto out;
 	}
 	if (token_init(c, err, sizeof(err)) != 0 || s3_init(c, err, sizeof(err)) != 0 ||
-	    policy_init(c, err, sizeof(err)) != 0 || audit_init(c->audit_log, err, sizeof(err)) != 0) {
+	    policy_init(c, err, sizeof(err)) != 0 || audit_init(c->audit_log, err, sizeof(err)) != 0 ||
+	    oidc_init(c, err, sizeof(err)) != 0) {
 		fprintf(stderr, "s3gate: configuration: %s\n", err);
 		goto out;
 	}
@@ -103,6 +106,18 @@ static int main_fcgi_write(void *ctx, const char *p, size_t n)
 	return rc;
 }
 
+static size_t main_fcgi_read(void *ctx, char *p, size_t n)
+{
+	int got = FCGX_GetStr(p, n > 65536 ? 65536 : (int)n, (FCGX_Stream *)ctx);
+
+	return got > 0 ? (size_t)got : 0;
+}
+
+static size_t main_cgi_read(void *ctx, char *p, size_t n)
+{
+	return fread(p, 1, n, (FILE *)ctx);
+}
+
 static const char *main_cgi_getenv(void *ctx, const char *name)
 {
 	(void)ctx;
@@ -118,11 +133,14 @@ static int main_serve(const struct conf *c)
 {
 	FCGX_Request rq;
 	struct resp_out out;
+	struct req_in in;
 
 	if (FCGX_IsCGI()) {
 		out.write = main_cgi_write;
 		out.ctx = stdout;
-		app_handle(c, main_cgi_getenv, NULL, &out);
+		in.read = main_cgi_read;
+		in.ctx = stdin;
+		app_handle(c, main_cgi_getenv, NULL, &in, &out);
 		fflush(stdout);
 		return 0;
 	}
@@ -132,9 +150,11 @@ static int main_serve(const struct conf *c)
 	}
 	log_msg(LOGL_INFO, "serving FastCGI");
 	out.write = main_fcgi_write;
+	in.read = main_fcgi_read;
 	while (FCGX_Accept_r(&rq) >= 0) {
 		out.ctx = rq.out;
-		app_handle(c, main_fcgi_getenv, rq.envp, &out);
+		in.ctx = rq.in;
+		app_handle(c, main_fcgi_getenv, rq.envp, &in, &out);
 		FCGX_Finish_r(&rq);
 	}
 	return 0;
@@ -301,6 +321,7 @@ int main(int argc, char **argv)
 	else
 		rc = main_check_token();
 out:
+	session_cleanup();
 	audit_cleanup();
 	s3_cleanup();
 	token_cleanup();

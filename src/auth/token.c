@@ -144,7 +144,8 @@ static void token_cache_put(const unsigned char *hash, const struct jwt_identity
 }
 
 static jwt_err token_verify_full(const char *tok, size_t len, double now,
-				 struct jwt_identity *id, cJSON **claims)
+				 const struct jwt_policy *policy, struct jwt_identity *id,
+				 cJSON **claims)
 {
 	EVP_PKEY_CTX *vctx = NULL;
 	struct jwt j;
@@ -157,7 +158,7 @@ static jwt_err token_verify_full(const char *tok, size_t len, double now,
 	if (e == JWT_OK)
 		e = jwt_parse_payload(&j);
 	if (e == JWT_OK)
-		e = jwt_check_claims(j.payload, &ts.policy, now);
+		e = jwt_check_claims(j.payload, policy, now);
 	if (e == JWT_OK)
 		e = jwt_identity_from(j.payload, id);
 	if (e == JWT_OK)
@@ -192,9 +193,18 @@ jwt_err token_verify(const char *tok, size_t len, double now, struct jwt_identit
 		e = jwt_check_times(id, ts.policy.clock_skew, now);
 		goto out;
 	}
-	e = token_verify_full(tok, len, now, id, claims);
+	e = token_verify_full(tok, len, now, &ts.policy, id, claims);
 	if (e == JWT_OK)
 		token_cache_put(hash, id, now);
 out:
 	return e;
+}
+
+jwt_err token_verify_id(const char *tok, size_t len, double now, struct jwt_identity *id,
+			cJSON **claims)
+{
+	struct jwt_policy p = ts.policy;
+
+	p.token_use = CONF_TOKEN_ID;
+	return len > JWT_TOKEN_MAX ? JWT_E_SIZE : token_verify_full(tok, len, now, &p, id, claims);
 }

@@ -17,6 +17,10 @@ jwt_err token_from_header(const char *authz, const char **tok, size_t *len);
  * the caller frees with cJSON_Delete. now is seconds since the epoch. */
 jwt_err token_verify(const char *tok, size_t len, double now, struct jwt_identity *id,
 		     cJSON **claims);
+/* The same for the ID token a sign-in brings back, whatever token_use allows
+ * for API calls; claims must not be NULL (the caller checks the nonce). */
+jwt_err token_verify_id(const char *tok, size_t len, double now, struct jwt_identity *id,
+			cJSON **claims);
 
 /* Where keys come from; jwks_lookup unless a test installs its own. */
 typedef jwt_err (*token_lookup_fn)(const char *kid, time_t now, EVP_PKEY_CTX **vctx);

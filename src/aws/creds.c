@@ -247,7 +247,7 @@ static int creds_http(const char *method, const char *url, const char *const *hd
 	struct fetch_opts o = { cs.c->http_timeout, cs.c->http_connect_timeout };
 	char sub[192];
 	long status = 0;
-	int rc = fetch_request(method, url, hdrs, &o, b, &status, sub, sizeof(sub));
+	int rc = fetch_request(method, url, hdrs, NULL, &o, b, &status, sub, sizeof(sub));
 
 	if (rc != 0)
 		snprintf(err, errlen, "credentials endpoint: %s", sub);

@@ -1,7 +1,9 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "http/request.h"
 
@@ -86,18 +88,18 @@ out:
 	return rc;
 }
 
-static int req_parse_query(struct req *r, const char *q)
+static int req_parse_query(struct req *r, const char *q, size_t max)
 {
-	size_t used = 0, len = strlen(q);
+	size_t len = strlen(q);
 	int rc = 0;
 
-	if (len > REQ_QUERY_MAX)
+	if (len > max)
 		rc = -1;
 	while (rc == 0 && *q != '\0') {
 		size_t n = strcspn(q, "&");
 
 		if (n > 0)
-			rc = req_add_param(r, q, n, &used);
+			rc = req_add_param(r, q, n, &r->arena_used);
 		q += n;
 		if (*q == '&')
 			q++;
@@ -164,6 +166,10 @@ int req_parse(struct req *r, req_getenv_fn get, void *ctx, const char *base_path
 	r->host = req_get(get, ctx, "HTTP_HOST");
 	r->range = req_get(get, ctx, "HTTP_RANGE");
 	r->forwarded_for = req_get(get, ctx, "HTTP_X_FORWARDED_FOR");
+	r->content_type = req_get(get, ctx, "CONTENT_TYPE");
+	r->https = (req_get(get, ctx, "HTTPS") != NULL && strcasecmp(req_get(get, ctx, "HTTPS"), "on") == 0) ||
+		   (req_get(get, ctx, "REQUEST_SCHEME") != NULL &&
+		    strcmp(req_get(get, ctx, "REQUEST_SCHEME"), "https") == 0);
 	r->if_match = req_get(get, ctx, "HTTP_IF_MATCH");
 	r->if_none_match = req_get(get, ctx, "HTTP_IF_NONE_MATCH");
 	r->if_modified_since = req_get(get, ctx, "HTTP_IF_MODIFIED_SINCE");
@@ -179,12 +185,41 @@ int req_parse(struct req *r, req_getenv_fn get, void *ctx, const char *base_path
 		snprintf(err, errlen, status == 404 ? "not found" : "path too long");
 		goto out;
 	}
-	if (q != NULL && req_parse_query(r, q) != 0) {
+	if (q != NULL && req_parse_query(r, q, REQ_QUERY_MAX) != 0) {
 		status = 400;
 		snprintf(err, errlen, "malformed query string");
 		goto out;
 	}
 	status = 0;
 out:
+	return status;
+}
+
+int req_parse_form(struct req *r, req_getenv_fn get, void *ctx, const struct req_in *in)
+{
+	static char body[REQ_BODY_MAX + 1];
+	const char *ct = req_get(get, ctx, "CONTENT_TYPE"), *cl = req_get(get, ctx, "CONTENT_LENGTH");
+	char *end = NULL;
+	unsigned long len = cl != NULL ? strtoul(cl, &end, 10) : 0;
+	size_t got = 0, n = 1;
+	int status = 0;
+
+	if (ct == NULL || strncmp(ct, "application/x-www-form-urlencoded", 33) != 0)
+		status = 415;
+	else if (cl == NULL || *end != '\0' || cl[0] < '0' || cl[0] > '9')
+		status = 400;
+	else if (len > REQ_BODY_MAX)
+		status = 413;
+	while (status == 0 && got < len && n > 0) {
+		n = in->read(in->ctx, body + got, len - got);
+		got += n;
+	}
+	if (status == 0 && got != len)
+		status = 400;
+	if (status == 0) {
+		body[got] = '\0';
+		status = memchr(body, '\0', got) != NULL || req_parse_query(r, body, REQ_BODY_MAX) != 0
+				 ? 400 : 0;
+	}
 	return status;
 }

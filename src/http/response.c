@@ -13,7 +13,8 @@ static const struct {
 	{ 302, "Found" }, { 304, "Not Modified" }, { 400, "Bad Request" },
 	{ 401, "Unauthorized" }, { 403, "Forbidden" }, { 404, "Not Found" },
 	{ 405, "Method Not Allowed" }, { 412, "Precondition Failed" },
-	{ 414, "URI Too Long" }, { 416, "Range Not Satisfiable" },
+	{ 413, "Content Too Large" }, { 414, "URI Too Long" }, { 415, "Unsupported Media Type" },
+	{ 416, "Range Not Satisfiable" },
 	{ 500, "Internal Server Error" }, { 502, "Bad Gateway" },
 	{ 503, "Service Unavailable" }, { 504, "Gateway Timeout" },
 };

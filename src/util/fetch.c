@@ -66,7 +66,7 @@ static CURLcode fetch_setup(CURL *h, const char *url, const struct fetch_opts *o
 int fetch_get(const char *url, const struct fetch_opts *o, buf_t *body, long *status,
 	      char *err, size_t errlen)
 {
-	return fetch_request("GET", url, NULL, o, body, status, err, errlen);
+	return fetch_request("GET", url, NULL, NULL, o, body, status, err, errlen);
 }
 
 static struct curl_slist *fetch_headers(const char *const *headers)
@@ -85,7 +85,8 @@ static struct curl_slist *fetch_headers(const char *const *headers)
 }
 
 int fetch_request(const char *method, const char *url, const char *const *headers,
-		  const struct fetch_opts *o, buf_t *body, long *status, char *err, size_t errlen)
+		  const char *send, const struct fetch_opts *o, buf_t *body, long *status,
+		  char *err, size_t errlen)
 {
 	struct fetch_sink sink = { body, 0 };
 	struct curl_slist *hl = fetch_headers(headers);
@@ -99,7 +100,9 @@ int fetch_request(const char *method, const char *url, const char *const *header
 		goto out;
 	}
 	rc = fetch_setup(fetch_handle, url, o, &sink);
-	if (rc == CURLE_OK && strcmp(method, "GET") != 0)
+	if (rc == CURLE_OK && send != NULL)
+		rc = curl_easy_setopt(fetch_handle, CURLOPT_POSTFIELDS, send);
+	if (rc == CURLE_OK && strcmp(method, send != NULL ? "POST" : "GET") != 0)
 		rc = curl_easy_setopt(fetch_handle, CURLOPT_CUSTOMREQUEST, method);
 	if (rc == CURLE_OK && hl != NULL)
 		rc = curl_easy_setopt(fetch_handle, CURLOPT_HTTPHEADER, hl);

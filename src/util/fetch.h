@@ -17,9 +17,11 @@ void fetch_global_cleanup(void);
  * HTTP answer arrived; -1 with a short reason in err otherwise. */
 int fetch_get(const char *url, const struct fetch_opts *o, buf_t *body, long *status,
 	      char *err, size_t errlen);
-/* The same with a method ("GET", "PUT") and extra request header lines
- * ("Name: value", NULL-terminated; NULL for none). */
+/* The same with a method ("GET", "PUT", "POST"), extra request header lines
+ * ("Name: value", NULL-terminated; NULL for none) and a request body (NULL
+ * for none). */
 int fetch_request(const char *method, const char *url, const char *const *headers,
-		  const struct fetch_opts *o, buf_t *body, long *status, char *err, size_t errlen);
+		  const char *send, const struct fetch_opts *o, buf_t *body, long *status,
+		  char *err, size_t errlen);
 
 #endif
