@@ -170,6 +170,59 @@ static const struct router_route app_routes[] = {
 	{ "/list", ROUTER_GET, listing_handle },
 };
 
+/* 1 when origin is listed in cors_origins (exact match; never a wildcard). */
+static int app_cors_allowed(const struct app_req *a, const char *origin)
+{
+	const char *p = a->c->cors_origins;
+	size_t n = origin != NULL ? strlen(origin) : 0;
+	int hit = 0;
+
+	while (n > 0 && *p != '\0' && !hit) {
+		size_t len;
+
+		p += strspn(p, ", ");
+		len = strcspn(p, ", ");
+		hit = len == n && strncmp(p, origin, n) == 0;
+		p += len;
+	}
+	return hit;
+}
+
+/* CORS for applications on other origins that send a token: no credentials
+ * (cookies) are ever allowed cross-origin, so '*' is never needed either. */
+static int app_cors(struct app_req *a, const struct router_route *rt)
+{
+	const char *origin = a->req->origin;
+	int preflight = strcmp(a->req->method, "OPTIONS") == 0;
+
+	if (origin == NULL || !app_cors_allowed(a, origin)) {
+		if (preflight)
+			resp_error(a->resp, 403, "forbidden", "origin not allowed");
+		return preflight;
+	}
+	resp_header(a->resp, "Access-Control-Allow-Origin", origin);
+	resp_header(a->resp, "Vary", "Origin");
+	if (!preflight) {
+		resp_header(a->resp, "Access-Control-Expose-Headers",
+			    "Content-Disposition, Content-Length, Content-Range, ETag, Last-Modified");
+		return 0;
+	}
+	(void)rt;
+	resp_header(a->resp, "Access-Control-Allow-Methods", "GET, HEAD, OPTIONS");
+	resp_header(a->resp, "Access-Control-Allow-Headers",
+		    "Authorization, Range, If-None-Match, If-Modified-Since, If-Match, If-Unmodified-Since");
+	resp_header(a->resp, "Access-Control-Max-Age", "600");
+	resp_status(a->resp, 204);
+	resp_finish(a->resp);
+	return 1;
+}
+
+static int app_cors_route(const struct router_route *rt)
+{
+	return strcmp(rt->path, "/download") == 0 || strcmp(rt->path, "/whoami") == 0 ||
+	       strcmp(rt->path, "/list") == 0;
+}
+
 static void app_dispatch(struct app_req *a)
 {
 	const struct router_route *rt =
@@ -182,6 +235,8 @@ static void app_dispatch(struct app_req *a)
 		resp_error(a->resp, 403, "forbidden", "not allowed from this address");
 	} else if (rt == NULL) {
 		resp_error(a->resp, 404, "not_found", "no such route");
+	} else if (app_cors_route(rt) && a->req->origin != NULL && app_cors(a, rt)) {
+		/* a preflight, answered */
 	} else if (!(router_method_bit(a->req->method) & rt->methods)) {
 		router_allow(rt, allow, sizeof(allow));
 		resp_header(a->resp, "Allow", allow);
