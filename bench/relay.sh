@@ -21,7 +21,9 @@
 # (16), BENCH_WRK_THREADS (2), LIGHTTPD_FCGI_PROCS (2). Needs lib.sh's
 # dependencies (lighttpd, node modules for cognito-local) plus nginx and wrk
 # (apt-get install --no-install-recommends nginx wrk). Runs in well under two
-# minutes; a watchdog stops it at 110 s.
+# minutes (about 45 s); a watchdog stops it at 110 s. For reference it also
+# prints lighttpd serving the same files itself, and s3gate's /healthz and
+# /whoami rates (FastCGI without S3), to show where the time goes.
 
 . "$(dirname "$0")/../tests/e2e/lib.sh"
 # shellcheck disable=SC2034 # read by lib.sh: a missing dependency is an error here
@@ -155,10 +157,20 @@ small() {
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f\n", a / b; else print "n/a" }'; }
 
+# For the record, where the time goes: the same files served by lighttpd
+# itself (its static file module), and s3gate over FastCGI without S3
+# (/healthz: no token, no S3; /whoami: the cached token, no S3).
+ln -s "$WWW/$BUCKET/objects/large.bin" "$LIGHTTPD_DIR/htdocs/large.bin"
+ln -s "$WWW/$BUCKET/objects/small.bin" "$LIGHTTPD_DIR/htdocs/small.bin"
+
 direct_large=$(large "$DIRECT_LARGE")
 relay_large=$(large "$RELAY_LARGE" -H "$AUTH")
+static_large=$(large "$BASE_URL/large.bin")
 direct_small=$(small "$DIRECT_SMALL")
 relay_small=$(small "$RELAY_SMALL" -H "$AUTH")
+static_small=$(small "$BASE_URL/small.bin")
+healthz_small=$(small "$BASE_URL/s3gate/healthz")
+whoami_small=$(small "$BASE_URL/s3gate/whoami" -H "$AUTH")
 
 printf '\nrelay benchmark (%s FastCGI processes, upstream nginx on 127.0.0.1, %s CPUs)\n' \
 	"$LIGHTTPD_FCGI_PROCS" "$(nproc)"
@@ -169,3 +181,8 @@ printf '%-36s %12s %12s %7s %8s\n' "4 KiB object, requests/s (wrk)" "$relay_smal
 	"$(ratio "$relay_small" "$direct_small")" ">= 0.5"
 printf '(wrk: %s threads, %s connections, %s s each; token valid and cached)\n' \
 	"$WRK_THREADS" "$WRK_CONNECTIONS" "$WRK_SECONDS"
+printf '\nfor reference, in the same run (not targets):\n'
+printf '%-52s %12s\n' "lighttpd static file, 256 MiB, MB/s" "$static_large" \
+	"lighttpd static file, 4 KiB, requests/s" "$static_small" \
+	"lighttpd + s3gate /healthz (no token, no S3), req/s" "$healthz_small" \
+	"lighttpd + s3gate /whoami (cached token, no S3), req/s" "$whoami_small"

@@ -81,7 +81,8 @@ static int dl_on_head(void *ud, const struct s3_head *h)
 	if (resp_disposition(&cd, d->disposition, dl_last_segment(d->key)) == 0)
 		resp_header(r, "Content-Disposition", buf_str(&cd));
 	dl_pass(r, "Content-Length", h->content_length);
-	dl_pass(r, "Content-Range", h->content_range);
+	if (h->status == 206)
+		dl_pass(r, "Content-Range", h->content_range);
 	resp_header(r, "Accept-Ranges", "bytes");
 	d->expected = strtoull(h->content_length, NULL, 10);
 	buf_free(&cd);
@@ -159,7 +160,10 @@ static int dl_presign(struct dl_ctx *d, int redirect)
 		rc = resp_error(a->resp, 502, "upstream_error", "file storage unavailable");
 	} else if (redirect) {
 		resp_header(a->resp, "Location", buf_str(&url));
-		rc = resp_error(a->resp, 302, "found", "see Location");
+		rc = buf_addstr(&body, "{\"url\":\"") || buf_add_json_str(&body, url.ptr, url.len) ||
+		     buf_addstr(&body, "\"}\n");
+		rc = rc ? resp_error(a->resp, 500, "internal", "cannot encode the answer")
+			: resp_json(a->resp, 302, body.ptr, body.len);
 	} else {
 		rc = buf_addstr(&body, "{\"url\":\"") ||
 		     buf_add_json_str(&body, url.ptr, url.len) ||

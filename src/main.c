@@ -1,7 +1,9 @@
 /* s3gate: start-up, the FastCGI or CGI request loop, and the subcommands. */
 #include "config.h"
 
+#include <errno.h>
 #include <signal.h>
+#include <sys/uio.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,17 +93,51 @@ static const char *main_fcgi_getenv(void *ctx, const char *name)
 	return FCGX_GetParam(name, (FCGX_ParamArray)ctx);
 }
 
+/* Writes all n bytes of iov to fd, resuming after partial writes. */
+static int main_writev_all(int fd, struct iovec *iov, int cnt)
+{
+	while (cnt > 0) {
+		ssize_t w = writev(fd, iov, cnt);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		while (cnt > 0 && (size_t)w >= iov->iov_len) {
+			w -= (ssize_t)iov->iov_len;
+			iov++;
+			cnt--;
+		}
+		if (cnt > 0) {
+			iov->iov_base = (char *)iov->iov_base + w;
+			iov->iov_len -= (size_t)w;
+		}
+	}
+	return 0;
+}
+
+/* Large bodies bypass libfcgi's fixed 8 KiB stream buffer: after a flush,
+ * each chunk goes out as FastCGI STDOUT records of up to 64 KiB written
+ * straight from the caller's buffer (FastCGI 1.0 §3.3, §5.3). */
 static int main_fcgi_write(void *ctx, const char *p, size_t n)
 {
+	FCGX_Request *rq = ctx;
 	int rc = 0;
 
+	if (n < 16384)
+		return FCGX_PutStr(p, (int)n, rq->out) == (int)n ? 0 : -1;
+	if (FCGX_FFlush(rq->out) != 0)
+		return -1;
 	while (n > 0 && rc == 0) {
-		int chunk = n > 65536 ? 65536 : (int)n;
+		size_t len = n > 65535 ? 65535 : n;
+		unsigned char h[8] = { 1, 6, (unsigned char)(rq->requestId >> 8),
+				       (unsigned char)(rq->requestId & 0xff), (unsigned char)(len >> 8),
+				       (unsigned char)(len & 0xff), 0, 0 };
+		struct iovec iov[2] = { { h, 8 }, { (void *)p, len } };
 
-		if (FCGX_PutStr(p, chunk, (FCGX_Stream *)ctx) != chunk)
-			rc = -1;
-		p += chunk;
-		n -= (size_t)chunk;
+		rc = main_writev_all(rq->ipcFd, iov, 2);
+		p += len;
+		n -= len;
 	}
 	return rc;
 }
@@ -152,7 +188,7 @@ static int main_serve(const struct conf *c)
 	out.write = main_fcgi_write;
 	in.read = main_fcgi_read;
 	while (FCGX_Accept_r(&rq) >= 0) {
-		out.ctx = rq.out;
+		out.ctx = &rq;
 		in.ctx = rq.in;
 		app_handle(c, main_fcgi_getenv, rq.envp, &in, &out);
 		FCGX_Finish_r(&rq);

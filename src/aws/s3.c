@@ -17,9 +17,15 @@
 #define S3_ERRBODY_MAX 16384
 #define S3_BUFFER_SIZE (256L * 1024)
 
+struct s3_stall {
+	curl_off_t seen;
+	time_t since;
+};
+
 struct s3_state {
 	const struct conf *c;
 	CURL *h;
+	struct s3_stall stall;
 	char scheme[8];
 	char host[512]; /* the endpoint's host[:port] */
 };
@@ -278,6 +284,24 @@ static struct curl_slist *s3_headers(const struct sigv4_req *r, const struct sig
 	return l;
 }
 
+/* Gives up when nothing arrived for s3_timeout seconds (libcurl's low-speed
+ * limit averages over a window, so it waited several seconds more). */
+static int s3_on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+			  curl_off_t ulnow)
+{
+	struct s3_stall *st = ud;
+	time_t now = time(NULL);
+
+	(void)dltotal;
+	(void)ultotal;
+	(void)ulnow;
+	if (dlnow != st->seen || st->since == 0) {
+		st->seen = dlnow;
+		st->since = now;
+	}
+	return now - st->since >= s3.c->s3_timeout ? 1 : 0;
+}
+
 static CURLcode s3_setup(CURL *h, const char *url, struct curl_slist *hl, struct s3_xfer *x,
 			 int head_only)
 {
@@ -285,6 +309,8 @@ static CURLcode s3_setup(CURL *h, const char *url, struct curl_slist *hl, struct
 	CURLcode rc;
 
 	curl_easy_reset(h);
+	s3.stall.seen = 0;
+	s3.stall.since = 0;
 	if ((rc = curl_easy_setopt(h, CURLOPT_URL, url)) != CURLE_OK ||
 	    (rc = curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https")) != CURLE_OK ||
 	    (rc = curl_easy_setopt(h, CURLOPT_PATH_AS_IS, 1L)) != CURLE_OK ||
@@ -293,8 +319,9 @@ static CURLcode s3_setup(CURL *h, const char *url, struct curl_slist *hl, struct
 	    (rc = curl_easy_setopt(h, CURLOPT_HTTPHEADER, hl)) != CURLE_OK ||
 	    (rc = curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, c->http_connect_timeout)) != CURLE_OK ||
 	    /* no total timeout: a big file takes long; a stalled one does not */
-	    (rc = curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L)) != CURLE_OK ||
-	    (rc = curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, c->s3_timeout)) != CURLE_OK ||
+	    (rc = curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L)) != CURLE_OK ||
+	    (rc = curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, s3_on_progress)) != CURLE_OK ||
+	    (rc = curl_easy_setopt(h, CURLOPT_XFERINFODATA, &s3.stall)) != CURLE_OK ||
 	    (rc = curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L)) != CURLE_OK ||
 	    (rc = curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L)) != CURLE_OK ||
 	    (rc = curl_easy_setopt(h, CURLOPT_BUFFERSIZE, S3_BUFFER_SIZE)) != CURLE_OK ||
@@ -317,8 +344,14 @@ static enum s3_outcome s3_classify(struct s3_xfer *x, CURLcode rc, int head_only
 	if (x->head_sent)
 		return x->client_gone ? S3_CLIENT_GONE
 		       : rc != CURLE_OK ? (snprintf(why, whylen, "S3 transfer cut short: %s",
-						    curl_easy_strerror(rc)), S3_CUT_SHORT)
+						    rc == CURLE_ABORTED_BY_CALLBACK
+							    ? "S3 sent nothing for s3_timeout seconds"
+							    : curl_easy_strerror(rc)), S3_CUT_SHORT)
 					: S3_OK;
+	if (rc == CURLE_ABORTED_BY_CALLBACK) {
+		snprintf(why, whylen, "S3 sent nothing for %ld s", s3.c->s3_timeout);
+		return S3_TIMEOUT;
+	}
 	if (rc != CURLE_OK && st == 0) {
 		snprintf(why, whylen, "S3 unreachable: %s", curl_easy_strerror(rc));
 		return rc == CURLE_OPERATION_TIMEDOUT ? S3_TIMEOUT : S3_UPSTREAM;

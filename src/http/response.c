@@ -162,8 +162,11 @@ int resp_disposition(buf_t *out, const char *type, const char *name)
 	const unsigned char *p;
 	int rc = buf_printf(out, "%s; filename=\"", type);
 
+	/* one '_' per character: UTF-8 continuation bytes add none */
 	for (p = (const unsigned char *)name; *p != '\0' && rc == 0; p++)
-		rc = buf_addc(out, *p >= 0x20 && *p < 0x7f && *p != '"' && *p != '\\' ? (char)*p : '_');
+		if ((*p & 0xc0) != 0x80)
+			rc = buf_addc(out, *p >= 0x20 && *p < 0x7f && *p != '"' && *p != '\\' ? (char)*p
+											: '_');
 	rc = rc || buf_addstr(out, "\"; filename*=UTF-8''");
 	for (p = (const unsigned char *)name; *p != '\0' && rc == 0; p++)
 		rc = resp_attr_char(*p) ? buf_addc(out, (char)*p)

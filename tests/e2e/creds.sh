@@ -74,7 +74,7 @@ rgw_admin key create --uid=e2e --key-type=s3 --access-key="$KEY3" --secret-key="
 # key_works KEY SECRET: radosgw itself accepts the pair (HEAD of the object).
 key_works() {
 	S3_ENDPOINT=$S3_ENDPOINT AWS_ACCESS_KEY_ID=$1 AWS_SECRET_ACCESS_KEY=$2 AWS_REGION=$S3_REGION \
-		timeout 30 python3 "$S3_CLIENT" head "$S3_BUCKET" "$OBJ_KEY" >/dev/null 2>>"$CEPH_DIR/log/client.log"
+		timeout 30 "$S3_PYTHON" "$S3_CLIENT" head "$S3_BUCKET" "$OBJ_KEY" >/dev/null 2>>"$CEPH_DIR/log/client.log"
 }
 for k in 1 2 3; do
 	kid=KEY$k sec=SECRET$k
