@@ -64,7 +64,7 @@ static void test_disposition(void)
 	disp("attachment", "report.pdf", "attachment; filename=\"report.pdf\"; filename*=UTF-8''report.pdf");
 	disp("inline", "a b.txt", "inline; filename=\"a b.txt\"; filename*=UTF-8''a%20b.txt");
 	disp("attachment", "caf\xc3\xa9.pdf",
-	     "attachment; filename=\"caf__.pdf\"; filename*=UTF-8''caf%C3%A9.pdf");
+	     "attachment; filename=\"caf_.pdf\"; filename*=UTF-8''caf%C3%A9.pdf");
 	disp("attachment", "say \"hi\"\\;.txt",
 	     "attachment; filename=\"say _hi__;.txt\"; filename*=UTF-8''say%20%22hi%22%5C%3B.txt");
 	disp("attachment", "100%'x*.txt",
