@@ -232,6 +232,8 @@ static void app_dispatch(struct app_req *a)
 	if (rt != NULL && strcmp(rt->path, "/healthz") != 0 &&
 	    !policy_client_allowed(a->req->remote_addr, a->req->forwarded_for, a->client)) {
 		snprintf(a->why, sizeof(a->why), "client address not allowed");
+		if (strcmp(rt->path, "/download") == 0)
+			download_audit_start(a);
 		resp_error(a->resp, 403, "forbidden", "not allowed from this address");
 	} else if (rt == NULL) {
 		resp_error(a->resp, 404, "not_found", "no such route");

@@ -178,6 +178,18 @@ static int dl_presign(struct dl_ctx *d, int redirect)
 	return rc;
 }
 
+void download_audit_start(struct app_req *a)
+{
+	const char *key = req_param(a->req, "fn"), *mode = req_param(a->req, "mode");
+
+	a->audit_key = key != NULL ? key : "";
+	if (mode == NULL || mode[0] == '\0')
+		a->audit_mode = a->req->is_head ? "head" : "relay";
+	else
+		a->audit_mode = strcmp(mode, "url") == 0 || strcmp(mode, "redirect") == 0 ? mode
+											   : "invalid";
+}
+
 static int download_is_browser(const struct app_req *a)
 {
 	const char *acc = a->req->accept;
@@ -193,8 +205,11 @@ int download_handle(struct app_req *a)
 	struct rules_decision dec;
 	struct dl_ctx d = { a, req_param(a->req, "fn"), "attachment", 0 };
 	const char *mode = req_param(a->req, "mode"), *disp = req_param(a->req, "disposition");
-	jwt_err e = app_authenticate(a, &id);
+	jwt_err e;
 
+	/* every answer of this route is a download decision: audited */
+	download_audit_start(a);
+	e = app_authenticate(a, &id);
 	/* a browser following a link signs in first; an API client gets 401 */
 	if (e == JWT_E_MISSING && download_is_browser(a))
 		return oidc_redirect_to_login(a, d.key);
@@ -202,8 +217,6 @@ int download_handle(struct app_req *a)
 		return app_refuse(a, e);
 	if (d.key == NULL || s3_key_ok(d.key) != 0)
 		return resp_error(a->resp, 400, "bad_request", "fn must name a file");
-	a->audit_key = d.key;
-	a->audit_mode = mode == NULL || mode[0] == '\0' ? (a->req->is_head ? "head" : "relay") : mode;
 	policy_decide(&id, d.key, &dec);
 	snprintf(a->audit_decision, sizeof(a->audit_decision), "%s", dec.reason);
 	/* the same answer whether the key exists or not */

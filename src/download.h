@@ -6,5 +6,7 @@
 #include "app.h"
 
 int download_handle(struct app_req *a);
+/* Marks the request for the audit log (key and mode), before any decision. */
+void download_audit_start(struct app_req *a);
 
 #endif

@@ -376,6 +376,12 @@ jwt_err jwt_identity_from(const cJSON *payload, struct jwt_identity *id)
 	if (jwt_copy_claim(payload, "email", id->email, sizeof(id->email)) != 0 ||
 	    jwt_copy_groups(payload, id) != 0)
 		goto out;
+	{
+		const cJSON *ev = cJSON_GetObjectItemCaseSensitive(payload, "email_verified");
+
+		id->email_verified = cJSON_IsTrue(ev) ||
+				     (cJSON_IsString(ev) && strcmp(ev->valuestring, "true") == 0);
+	}
 	if (cJSON_IsString(use) && strlen(use->valuestring) < sizeof(id->token_use))
 		memcpy(id->token_use, use->valuestring, strlen(use->valuestring) + 1);
 	if (jwt_time_claim(payload, "exp", &id->exp, &has) != 0 ||

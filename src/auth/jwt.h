@@ -69,6 +69,7 @@ struct jwt_identity {
 	double nbf; /* 0 when absent */
 	double iat; /* 0 when absent */
 	int claims_ok; /* the required claims (require_claim) hold */
+	int email_verified; /* email_verified is true (or "true") */
 };
 
 struct jwt_policy {

@@ -109,6 +109,7 @@ int session_from_identity(const struct jwt_identity *id, buf_t *out)
 	g = NULL;
 	cJSON_AddNumberToObject(o, "exp", id->exp);
 	cJSON_AddBoolToObject(o, "claims_ok", id->claims_ok);
+	cJSON_AddBoolToObject(o, "email_verified", id->email_verified);
 	rc = session_seal(SESSION_USER, o, out);
 out:
 	cJSON_Delete(g);

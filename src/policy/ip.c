@@ -27,6 +27,16 @@ out:
 	return rc;
 }
 
+static int ip_host_bits_clear(const struct ip_net *n)
+{
+	unsigned i;
+	int clear = 1;
+
+	for (i = n->bits; i < 128 && clear; i++)
+		clear = !(n->addr[i / 8] & (0x80 >> (i % 8)));
+	return clear;
+}
+
 /* "addr" or "addr/len"; an IPv4 prefix counts over the mapped 128 bits. */
 static int ip_net_parse(const char *s, struct ip_net *n)
 {
@@ -51,7 +61,7 @@ static int ip_net_parse(const char *s, struct ip_net *n)
 			goto out;
 		n->bits = (unsigned)bits + (v4 ? 96 : 0);
 	}
-	rc = 0;
+	rc = ip_host_bits_clear(n) ? 0 : -1; /* 10.0.0.1/8 is a typo, not a range */
 out:
 	return rc;
 }
@@ -70,7 +80,7 @@ int ip_list_parse(struct ip_list *l, const char *text, char *err, size_t errlen)
 			if (n >= sizeof(item) - 1 || l->n == IP_LIST_MAX ||
 			    ip_net_parse(item, &l->nets[l->n]) != 0) {
 				snprintf(err, errlen, "'%.*s' is not an IPv4 or IPv6 address or CIDR range "
-					 "(at most %d entries)", (int)(n > 64 ? 64 : n), text, IP_LIST_MAX);
+					 "with no host bits set (at most %d entries)", (int)(n > 64 ? 64 : n), text, IP_LIST_MAX);
 				rc = -1;
 			}
 			l->n++;

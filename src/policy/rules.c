@@ -189,9 +189,12 @@ static int rules_subject_matches(const struct rules_rule *r, const struct jwt_id
 {
 	switch (r->subject) {
 	case RULES_USER:
+		/* a name with '@' is an e-mail address: only a verified email
+		 * matches it, never a username someone chose to look like one */
+		if (strchr(r->who, '@') != NULL)
+			return id->email_verified && strcmp(r->who, id->email) == 0;
 		return strcmp(r->who, id->sub) == 0 ||
-		       (id->username[0] != '\0' && strcmp(r->who, id->username) == 0) ||
-		       (id->email[0] != '\0' && strcmp(r->who, id->email) == 0);
+		       (id->username[0] != '\0' && strcmp(r->who, id->username) == 0);
 	case RULES_GROUP:
 		return rules_in_group(id, r->who);
 	default:
@@ -209,7 +212,7 @@ static const char *rules_placeholder(const char *name, size_t *n, const struct j
 	else if (strncmp(name, "{username}", 10) == 0)
 		v = id->username, *n = 10;
 	else if (strncmp(name, "{email}", 7) == 0)
-		v = id->email, *n = 7;
+		v = id->email_verified ? id->email : "", *n = 7; /* unverified fills nothing */
 	if (v != NULL && (v[0] == '\0' || strpbrk(v, "/*{") != NULL ||
 			  strcmp(v, ".") == 0 || strcmp(v, "..") == 0))
 		v = NULL;
@@ -269,9 +272,16 @@ void rules_decide(const struct rules *rs, const struct jwt_identity *id, const c
 
 static int rules_claim_holds(const struct rules_claim *c, const cJSON *payload)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(payload, c->name);
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(payload, c->name), *e;
 	char num[64];
 
+	/* an array claim (cognito:groups) holds when one string element equals */
+	if (cJSON_IsArray(v)) {
+		cJSON_ArrayForEach(e, v)
+			if (cJSON_IsString(e) && strcmp(e->valuestring, c->value) == 0)
+				return 1;
+		return 0;
+	}
 	if (cJSON_IsString(v))
 		return strcmp(v->valuestring, c->value) == 0;
 	if (cJSON_IsTrue(v))

@@ -38,6 +38,9 @@ static void test_ip(void)
 	ok(ip_list_parse(&l, "::/129", err, sizeof(err)) != 0, "IPv6 prefix over 128 refused");
 	ok(ip_list_parse(&l, "example.com", err, sizeof(err)) != 0, "a name refused");
 	ok(ip_list_parse(&l, "10.0.0.1/", err, sizeof(err)) != 0, "empty prefix refused");
+	ok(ip_list_parse(&l, "10.0.0.1/8", err, sizeof(err)) != 0 &&
+		   ip_list_parse(&l, "2001:db8::1/32", err, sizeof(err)) != 0,
+	   "host bits set refused (a typo, not a range)");
 	ip_list_parse(&l, "127.0.0.1, 10.0.0.0/8", err, sizeof(err));
 	ip_client("127.0.0.1", "198.51.100.9, 10.1.1.1", &l, client, a);
 	is_str(client, "198.51.100.9", "XFF from a trusted proxy: right-most untrusted entry");
@@ -66,6 +69,7 @@ static struct jwt_identity who(const char *sub, const char *user, const char *em
 		id.n_groups = 1;
 	}
 	id.claims_ok = 1;
+	id.email_verified = 1;
 	return id;
 }
 
@@ -102,10 +106,27 @@ static void test_rules(void)
 	is_int(decide(&rs, &bob, "users/u-1/a.pdf", -1), 0, "someone else's folder denied");
 	is_int(decide(&rs, &alice, "reports/2024.pdf", 3), 1, "user: matches the email");
 	is_int(decide(&rs, &bob, "reports/2024.pdf", -1), 0, "user: another user denied");
+	{
+		struct jwt_identity unverified = alice, lookalike = who("x", "alice@example.com", "m@evil.test", NULL);
+
+		unverified.email_verified = 0;
+		is_int(decide(&rs, &unverified, "reports/2024.pdf", -1), 0,
+		       "user:EMAIL needs a verified email");
+		is_int(decide(&rs, &lookalike, "reports/2024.pdf", -1), 0,
+		       "user:EMAIL never matches a username that looks like it");
+	}
 	is_int(decide(&rs, &bob, "shared/bob-notes.txt", 4), 1, "user: matches the username, {username}");
 	is_int(decide(&rs, &odd, "users/x/../y/a", -1), 0, "a sub with '/' fills no placeholder");
 	ok(rules_parse(&rs, "allow any {email}/*", NULL, err, sizeof(err)) == 0 &&
 		   decide(&rs, &odd, "/x", -1) == 0, "an empty email fills no placeholder");
+	{
+		struct jwt_identity unverified = alice;
+
+		unverified.email_verified = 0;
+		ok(decide(&rs, &alice, "alice@example.com/a", 0) == 1 &&
+			   decide(&rs, &unverified, "alice@example.com/a", -1) == 0,
+		   "an unverified email fills no placeholder");
+	}
 	ok(rules_parse(&rs, "allow any x; deny any y", NULL, err, sizeof(err)) == 0 && rs.n == 2,
 	   "';' separates rules (environment form)");
 	ok(rules_parse(&rs, "permit any x", NULL, err, sizeof(err)) != 0, "unknown action refused");
@@ -142,6 +163,16 @@ static void test_claims(void)
 	ok(rules_claims_ok(&rs, str), "a string \"true\" holds too (cognito-local)");
 	ok(!rules_claims_ok(&rs, no), "false and a missing claim do not");
 	ok(rules_parse(&rs, NULL, "novalue", err, sizeof(err)) != 0, "CLAIM=VALUE required");
+	{
+		cJSON *g = cJSON_Parse("{\"cognito:groups\":[\"staff\",\"finance\"]}");
+		cJSON *h = cJSON_Parse("{\"cognito:groups\":[\"staff\"]}");
+
+		ok(rules_parse(&rs, NULL, "cognito:groups=finance", err, sizeof(err)) == 0 &&
+			   rules_claims_ok(&rs, g) && !rules_claims_ok(&rs, h),
+		   "an array claim holds when one element equals the value");
+		cJSON_Delete(g);
+		cJSON_Delete(h);
+	}
 	cJSON_Delete(yes);
 	cJSON_Delete(str);
 	cJSON_Delete(no);
