@@ -37,6 +37,8 @@ int oidc_init(const struct conf *c, char *err, size_t errlen)
 	memset(&os, 0, sizeof(os));
 	os.c = c;
 	os.enabled = c->session_secret != NULL;
+	if (!os.enabled)
+		log_msg(LOGL_DEBUG, "sign-in is off (no session_secret): tokens in Authorization only");
 	return os.enabled ? session_init(c->session_secret, err, errlen) : 0;
 }
 
