@@ -142,16 +142,8 @@ LOGS=()
 mkdir -p "$E2E_TMP/cache" "$E2E_TMP/home-empty"
 # what every instance gets; HOME points at a folder without .aws/ unless a
 # check says otherwise (the shipped snippet passes no HOME; set it anyway)
-SETTINGS=(
-	S3GATE_REGION="$S3_REGION"
-	S3GATE_USER_POOL_ID="$POOL_ID"
-	S3GATE_CLIENT_ID="$CLIENT_ID"
-	S3GATE_ISSUER="$ISSUER"
-	S3GATE_JWKS_URL="$JWKS_URL"
-	S3GATE_TOKEN_USE=id
-	S3GATE_BUCKET="$S3_BUCKET"
-	S3GATE_S3_ENDPOINT="$S3_ENDPOINT"
-	S3GATE_S3_PATH_STYLE=true
+s3gate_s3_settings SETTINGS
+SETTINGS+=(
 	S3GATE_CACHE_DIR="$E2E_TMP/cache"
 )
 

@@ -283,3 +283,21 @@ s3_etag() { s3client head "$S3_BUCKET" "$1" 2>>"$CEPH_DIR/log/client.log"; }
 # s3_presign KEY SECONDS: botocore's presigned GET URL for KEY (a reference to
 # compare s3gate's with).
 s3_presign() { s3client presign "$S3_BUCKET" "$1" "$2" 2>>"$CEPH_DIR/log/client.log"; }
+
+# s3gate_s3_settings ARRAY: the s3gate settings every test against this S3 and
+# cognito-local starts from (no credentials: each test adds its own), into the
+# named array.
+s3gate_s3_settings() {
+	local -n _settings=$1
+	_settings=(
+		S3GATE_REGION="$S3_REGION"
+		S3GATE_USER_POOL_ID="$POOL_ID"
+		S3GATE_CLIENT_ID="$CLIENT_ID"
+		S3GATE_ISSUER="$ISSUER"
+		S3GATE_JWKS_URL="$JWKS_URL"
+		S3GATE_TOKEN_USE=id
+		S3GATE_BUCKET="$S3_BUCKET"
+		S3GATE_S3_ENDPOINT="$S3_ENDPOINT"
+		S3GATE_S3_PATH_STYLE=true
+	)
+}
