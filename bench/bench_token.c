@@ -27,7 +27,7 @@ static double bench_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static jwt_err bench_lookup(const char *kid, time_t t, EVP_PKEY_CTX **vctx)
+static jwt_err bench_lookup(const char *kid, double t, EVP_PKEY_CTX **vctx)
 {
 	(void)t;
 	return jwks_set_find(&keys, kid, vctx);

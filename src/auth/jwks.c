@@ -20,8 +20,8 @@ struct jwks_state {
 	const struct conf *c;
 	struct jwks_set set;
 	int loaded;
-	time_t loaded_at;    /* when the keys in set were fetched */
-	time_t last_attempt; /* this process's last fetch attempt */
+	double loaded_at;    /* when the keys in set were fetched */
+	double last_attempt; /* this process's last fetch attempt */
 	int use_file;
 	char path[PATH_MAX];  /* cached JWKS document */
 	char stamp[PATH_MAX]; /* touched at every fetch attempt, by any process */
@@ -135,19 +135,20 @@ int jwks_init(const struct conf *c, char *err, size_t errlen)
 	return rc;
 }
 
-/* A cache file's time, trusted only when this user wrote it; a time in the
+/* A cache file's time (to the nanosecond: a one-second grain let a second
+ * fetch through early), trusted only when this user wrote it; a time in the
  * future counts as now so it cannot block fetches. */
-static time_t jwks_mtime(const char *path, time_t now)
+static double jwks_mtime(const char *path, double now)
 {
 	struct stat st;
-	time_t t = 0;
+	double t = 0;
 
 	if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid())
-		t = st.st_mtime > now ? now : st.st_mtime;
-	return t;
+		t = (double)st.st_mtim.tv_sec + (double)st.st_mtim.tv_nsec / 1e9;
+	return t > now ? now : t;
 }
 
-static int jwks_install(const char *json, size_t len, time_t fetched_at)
+static int jwks_install(const char *json, size_t len, double fetched_at)
 {
 	struct jwks_set s;
 	char err[128];
@@ -177,7 +178,8 @@ static int jwks_load_file(void)
 	if (data != NULL)
 		got = read(fd, data, (size_t)st.st_size);
 	if (got == st.st_size)
-		rc = jwks_install(data, (size_t)got, st.st_mtime);
+		rc = jwks_install(data, (size_t)got,
+				  (double)st.st_mtim.tv_sec + (double)st.st_mtim.tv_nsec / 1e9);
 out:
 	if (fd >= 0)
 		close(fd);
@@ -216,7 +218,7 @@ static void jwks_touch_stamp(void)
 	}
 }
 
-static int jwks_fetch(time_t now)
+static int jwks_fetch(double now)
 {
 	struct fetch_opts o = { jw.c->http_timeout, jw.c->http_connect_timeout };
 	char err[256];
@@ -241,8 +243,11 @@ static int jwks_fetch(time_t now)
 		goto out;
 	}
 	log_msg(LOGL_INFO, "jwks: fetched %zu keys", jw.set.n);
-	if (jw.use_file)
+	if (jw.use_file) {
 		jwks_save_file(&b);
+		/* our own file is not "newer keys from another process" */
+		jw.loaded_at = jwks_mtime(jw.path, now + 1) > now ? jwks_mtime(jw.path, now + 1) : now;
+	}
 	rc = 0;
 out:
 	buf_free(&b);
@@ -252,22 +257,22 @@ out:
 /* Whether this process may fetch now: once per refetch interval, across
  * processes when there are keys to serve meanwhile (in memory or a file);
  * a process with no keys at all tries once per interval on its own. */
-static int jwks_may_fetch(time_t now, int have_file)
+static int jwks_may_fetch(double now, int have_file)
 {
-	time_t last = jw.last_attempt;
-	time_t stamp = jw.use_file && (jw.loaded || have_file) ? jwks_mtime(jw.stamp, now) : 0;
+	double last = jw.last_attempt;
+	double stamp = jw.use_file && (jw.loaded || have_file) ? jwks_mtime(jw.stamp, now) : 0;
 
 	if (stamp > last)
 		last = stamp;
-	return now - last >= jw.c->jwks_refetch_interval;
+	return now - last >= (double)jw.c->jwks_refetch_interval;
 }
 
 /* Newer keys from another process's fetch, else from the source itself. */
-static void jwks_refresh(time_t now)
+static void jwks_refresh(double now)
 {
-	time_t fm = jw.use_file ? jwks_mtime(jw.path, now) : 0;
+	double fm = jw.use_file ? jwks_mtime(jw.path, now) : 0;
 
-	if (fm > jw.loaded_at && now - fm < jw.c->jwks_lifetime && jwks_load_file() == 0)
+	if (fm > jw.loaded_at && now - fm < (double)jw.c->jwks_lifetime && jwks_load_file() == 0)
 		return;
 	if (jwks_may_fetch(now, fm > 0) && jwks_fetch(now) == 0)
 		return;
@@ -276,11 +281,11 @@ static void jwks_refresh(time_t now)
 		log_msg(LOGL_WARN, "jwks: serving keys from a stale cache file");
 }
 
-jwt_err jwks_lookup(const char *kid, time_t now, EVP_PKEY_CTX **vctx)
+jwt_err jwks_lookup(const char *kid, double now, EVP_PKEY_CTX **vctx)
 {
 	jwt_err e;
 
-	if (!jw.loaded || now - jw.loaded_at >= jw.c->jwks_lifetime)
+	if (!jw.loaded || now - jw.loaded_at >= (double)jw.c->jwks_lifetime)
 		jwks_refresh(now);
 	e = jwks_set_find(&jw.set, kid, vctx);
 	if (e == JWT_E_KID_UNKNOWN && jw.loaded) {

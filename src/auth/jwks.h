@@ -32,7 +32,7 @@ void jwks_set_free(struct jwks_set *s);
 
 /* Prepares the per-process key cache; -1 with err when cache_dir is unusable. */
 int jwks_init(const struct conf *c, char *err, size_t errlen);
-jwt_err jwks_lookup(const char *kid, time_t now, EVP_PKEY_CTX **vctx);
+jwt_err jwks_lookup(const char *kid, double now, EVP_PKEY_CTX **vctx);
 void jwks_cleanup(void);
 
 #endif

@@ -152,7 +152,7 @@ static jwt_err token_verify_full(const char *tok, size_t len, double now,
 	jwt_err e = jwt_parse(&j, tok, len);
 
 	if (e == JWT_OK)
-		e = token_lookup(j.kid, (time_t)now, &vctx);
+		e = token_lookup(j.kid, now, &vctx);
 	if (e == JWT_OK)
 		e = jwt_verify(&j, vctx);
 	if (e == JWT_OK)

@@ -23,7 +23,7 @@ jwt_err token_verify_id(const char *tok, size_t len, double now, struct jwt_iden
 			cJSON **claims);
 
 /* Where keys come from; jwks_lookup unless a test installs its own. */
-typedef jwt_err (*token_lookup_fn)(const char *kid, time_t now, EVP_PKEY_CTX **vctx);
+typedef jwt_err (*token_lookup_fn)(const char *kid, double now, EVP_PKEY_CTX **vctx);
 void token_set_lookup(token_lookup_fn fn);
 /* A check of the whole payload whose verdict the identity carries as claims_ok
  * (NULL: always 1); it is remembered with the token. */

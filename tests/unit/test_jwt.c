@@ -16,13 +16,13 @@ static struct jwks_set keys;
 static EVP_PKEY *key_a, *key_b;
 static double now;
 
-static jwt_err lookup_set(const char *kid, time_t t, EVP_PKEY_CTX **vctx)
+static jwt_err lookup_set(const char *kid, double t, EVP_PKEY_CTX **vctx)
 {
 	(void)t;
 	return jwks_set_find(&keys, kid, vctx);
 }
 
-static jwt_err lookup_down(const char *kid, time_t t, EVP_PKEY_CTX **vctx)
+static jwt_err lookup_down(const char *kid, double t, EVP_PKEY_CTX **vctx)
 {
 	(void)kid;
 	(void)t;
