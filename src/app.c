@@ -71,6 +71,8 @@ int app_refuse(struct app_req *a, jwt_err e)
 		rc = resp_error(a->resp, e == JWT_E_INTERNAL ? 500 : 503, "unavailable",
 				"cannot check tokens right now");
 	} else if (e == JWT_E_MISSING) {
+		if (a->session_bad)
+			snprintf(a->why, sizeof(a->why), "session cookie expired or altered");
 		resp_header(a->resp, "WWW-Authenticate", "Bearer realm=\"" APP_REALM "\"");
 		rc = resp_error(a->resp, 401, "missing_token", "no token");
 	} else {
@@ -93,9 +95,14 @@ jwt_err app_authenticate(struct app_req *a, struct jwt_identity *id)
 
 	if (e == JWT_OK)
 		e = token_verify(tok, len, a->now, id, NULL);
-	else if (a->req->authorization == NULL && oidc_session_identity(a, id) == 0) {
-		e = JWT_OK;
-		a->from_session = 1;
+	else if (a->req->authorization == NULL) {
+		int s = oidc_session_identity(a, id);
+
+		if (s == 0) {
+			e = JWT_OK;
+			a->from_session = 1;
+		}
+		a->session_bad = s == -2;
 	}
 	if (e == JWT_OK) {
 		memcpy(a->sub, id->sub, sizeof(a->sub));
@@ -131,6 +138,14 @@ static int app_whoami(struct app_req *a)
 
 static int app_page_index(struct app_req *a)
 {
+	char loc[1100];
+
+	/* /s3gate -> /s3gate/, so that the page's relative links resolve below it */
+	if (a->req->bare_base) {
+		snprintf(loc, sizeof(loc), "%s/", a->c->base_path);
+		resp_header(a->resp, "Location", loc);
+		return resp_error(a->resp, 301, "moved", "see Location");
+	}
 	return page_file(a->resp, a->c->htdocs_dir, "index.html", 0);
 }
 

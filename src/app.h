@@ -21,6 +21,7 @@ struct app_req {
 	/* set by handlers that make a download decision: one audit line */
 	const char *audit_key;
 	int from_session; /* the identity came from the session cookie */
+	int session_bad;  /* a session cookie came but did not hold */
 	const char *audit_mode;
 	char audit_decision[1700];
 };

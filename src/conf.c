@@ -76,6 +76,9 @@ static const struct conf_key conf_keys[] = {
 	{ "client_secret", CONF_T_STR, O(client_secret), 1, 512, NULL, CONF_ID "+/=~", NULL, 1 },
 	{ "scopes", CONF_T_STR, O(scopes), 1, 512, "openid email profile", CONF_ID " :/", NULL, 0 },
 	{ "flow", CONF_T_ENUM, O(flow), 0, 0, "code", NULL, conf_flows, 0 },
+	/* Cognito's implicit grant is "token"; OpenID providers want "id_token token" */
+	{ "implicit_response_type", CONF_T_STR, O(implicit_response_type), 5, 14, "token",
+	  CONF_LOWER "_ ", NULL, 0 },
 	{ "session_secret", CONF_T_STR, O(session_secret), 32, 512, NULL,
 	  CONF_ID "+/=~!@#$%^&*()[]{}:,?", NULL, 1 },
 	{ "cookie_secure", CONF_T_BOOL, O(cookie_secure), 0, 0, "true", NULL, conf_bools, 0 },
@@ -484,6 +487,12 @@ static int conf_finish(struct conf *c, char *err, size_t errlen)
 	len = strlen(c->key_prefix);
 	if (len > 0 && (c->key_prefix[0] == '/' || c->key_prefix[len - 1] != '/')) {
 		snprintf(err, errlen, "key_prefix: must not start with '/' and must end with '/'");
+		goto out;
+	}
+	if (strcmp(c->implicit_response_type, "token") != 0 &&
+	    strcmp(c->implicit_response_type, "id_token token") != 0 &&
+	    strcmp(c->implicit_response_type, "id_token") != 0) {
+		snprintf(err, errlen, "implicit_response_type: must be token, id_token token or id_token");
 		goto out;
 	}
 	len = strlen(c->base_path);

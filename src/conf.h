@@ -50,6 +50,7 @@ struct conf {
 	char *client_secret;
 	char *scopes;
 	long flow;           /* enum conf_flow */
+	char *implicit_response_type;
 	char *session_secret;
 	long cookie_secure;
 	char *cors_origins;

@@ -217,7 +217,8 @@ int oidc_login(struct app_req *a)
 	if (fn != NULL)
 		cJSON_AddStringToObject(o, "fn", fn);
 	rc = session_seal(SESSION_LOGIN, o, &cookie) || buf_addstr(&url, os.authorize) ||
-	     oidc_param(&url, "response_type", a->c->flow == CONF_FLOW_CODE ? "code" : "token") ||
+	     oidc_param(&url, "response_type",
+			a->c->flow == CONF_FLOW_CODE ? "code" : a->c->implicit_response_type) ||
 	     oidc_param(&url, "client_id", a->c->client_ids[0]) ||
 	     oidc_param(&url, "redirect_uri", redir.ptr) || oidc_param(&url, "scope", a->c->scopes) ||
 	     oidc_param(&url, "state", state.ptr) || oidc_param(&url, "nonce", nonce.ptr);
@@ -415,11 +416,14 @@ int oidc_callback(struct app_req *a)
 		goto out;
 	}
 	if (err != NULL) {
+		/* the file asked for survives, when the state still matches */
+		login = oidc_login_cookie(a, state);
 		snprintf(a->why, sizeof(a->why), "provider said %.64s", err);
 		rc = oidc_retry_page(a, 400, "Sign-in did not complete",
 				     strcmp(err, "access_denied") == 0
 					     ? "Access was denied at sign-in."
-					     : "The sign-in service reported a problem.", NULL);
+					     : "The sign-in service reported a problem.",
+				     login != NULL ? oidc_str(login, "fn") : NULL);
 		goto out;
 	}
 	if (!os.enabled || oidc_endpoints(a->why, sizeof(a->why)) != 0) {
@@ -543,7 +547,8 @@ int oidc_session_identity(struct app_req *a, struct jwt_identity *id)
 {
 	char value[COOKIE_VALUE_MAX];
 
-	return os.enabled && cookie_get(a->req->cookie, OIDC_SESSION_COOKIE, value, sizeof(value)) == 0
-		       ? session_identity(value, a->now, id)
-		       : -1;
+	if (!os.enabled || cookie_get(a->req->cookie, OIDC_SESSION_COOKIE, value, sizeof(value)) != 0 ||
+	    value[0] == '\0')
+		return -1;
+	return session_identity(value, a->now, id) == 0 ? 0 : -2;
 }

@@ -19,7 +19,8 @@ int oidc_session(struct app_req *a);
 int oidc_logout(struct app_req *a);
 /* The browser way in: 302 to /login?fn=key. */
 int oidc_redirect_to_login(struct app_req *a, const char *key);
-/* The identity in a valid session cookie; -1 when there is none. */
+/* The identity in a valid session cookie; -1 when there is none, -2 when
+ * one came but is expired or altered. */
 int oidc_session_identity(struct app_req *a, struct jwt_identity *id);
 
 #endif

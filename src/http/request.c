@@ -127,6 +127,7 @@ static int req_route(struct req *r, const char *sn, const char *pi, const char *
 	}
 	memcpy(r->route, full[bl] != '\0' ? full + bl : "/",
 	       full[bl] != '\0' ? sl + pl - bl + 1 : 2);
+	r->bare_base = bl > 0 && full[bl] == '\0';
 out:
 	return status;
 }

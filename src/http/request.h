@@ -39,6 +39,7 @@ struct req {
 	const char *remote_addr;
 	const char *forwarded_for; /* X-Forwarded-For */
 	int is_head;
+	int bare_base; /* the path is base_path itself, without the trailing '/' */
 	int https;
 	const char *content_type;
 };

@@ -10,7 +10,7 @@ static const struct {
 	const char *reason;
 } resp_reasons[] = {
 	{ 200, "OK" }, { 204, "No Content" }, { 206, "Partial Content" },
-	{ 302, "Found" }, { 304, "Not Modified" }, { 400, "Bad Request" },
+	{ 301, "Moved Permanently" }, { 302, "Found" }, { 304, "Not Modified" }, { 400, "Bad Request" },
 	{ 401, "Unauthorized" }, { 403, "Forbidden" }, { 404, "Not Found" },
 	{ 405, "Method Not Allowed" }, { 412, "Precondition Failed" },
 	{ 413, "Content Too Large" }, { 414, "URI Too Long" }, { 415, "Unsupported Media Type" },
