@@ -73,13 +73,6 @@ function ok(cond, desc, ...why) {
 function is(got, want, desc) {
   return ok(got === want, desc, `     got: ${JSON.stringify(got)}`, `expected: ${JSON.stringify(want)}`);
 }
-// a known s3gate bug: reported as a TAP TODO (does not fail the run; an
-// unexpected pass shows when it is fixed)
-function todo(cond, desc, reason, ...why) {
-  console.log(`${cond ? "todo-ok" : "todo-not-ok"} ${desc}|${reason}`);
-  if (!cond) for (const w of why) for (const l of String(w).split("\n")) console.log(`# ${l}`);
-  return cond;
-}
 const diag = (...m) => m.forEach((x) => String(x).split("\n").forEach((l) => console.log(`# ${l}`)));
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 // a wait armed before the action that triggers it: if the scenario fails
