@@ -182,6 +182,11 @@ int req_parse(struct req *r, req_getenv_fn get, void *ctx, const char *base_path
 	}
 	r->is_head = strcmp(r->method, "HEAD") == 0;
 	status = req_route(r, sn != NULL ? sn : "", pi != NULL ? pi : "", base_path);
+	/* Apache after a RewriteRule (shared hosting's .htaccess): SCRIPT_NAME is
+	 * the program's own path; REDIRECT_URL is the decoded path the client
+	 * asked for, set by Apache itself, never from a request header */
+	if (status == 404 && req_get(get, ctx, "REDIRECT_URL") != NULL)
+		status = req_route(r, req_get(get, ctx, "REDIRECT_URL"), "", base_path);
 	if (status != 0) {
 		snprintf(err, errlen, status == 404 ? "not found" : "path too long");
 		goto out;

@@ -10,7 +10,7 @@
 #include "tap.h"
 
 struct env {
-	const char *sn, *pi, *q, *method;
+	const char *sn, *pi, *q, *method, *redirect_url;
 };
 
 static const char *env_get(void *ctx, const char *name)
@@ -26,12 +26,14 @@ static const char *env_get(void *ctx, const char *name)
 		v = e->q;
 	else if (strcmp(name, "REQUEST_METHOD") == 0)
 		v = e->method;
+	else if (strcmp(name, "REDIRECT_URL") == 0)
+		v = e->redirect_url;
 	return v;
 }
 
 static int parse(struct req *r, const char *sn, const char *pi, const char *q, const char *base)
 {
-	struct env e = { sn, pi, q, "GET" };
+	struct env e = { sn, pi, q, "GET", NULL };
 	char err[128];
 
 	return req_parse(r, env_get, &e, base, err, sizeof(err));
@@ -53,6 +55,17 @@ static void test_routes(void)
 	   "the mount point itself is /");
 	is_int(parse(&r, "/s3gatex", "/whoami", NULL, "/s3gate"), 404, "other prefix is 404");
 	is_int(parse(&r, "/other", NULL, NULL, "/s3gate"), 404, "outside the base path is 404");
+	{
+		/* shared hosting: /files/whoami rewritten to cgi-bin/s3gate.cgi/whoami */
+		struct env e = { "/cgi-bin/s3gate.cgi", "/whoami", NULL, "GET", "/files/whoami" };
+		char err[64];
+
+		ok(req_parse(&r, env_get, &e, "/files", err, sizeof(err)) == 0 &&
+			   strcmp(r.route, "/whoami") == 0, "Apache rewrite: REDIRECT_URL gives the route");
+		e.redirect_url = "/elsewhere/whoami";
+		is_int(req_parse(&r, env_get, &e, "/files", err, sizeof(err)), 404,
+		       "REDIRECT_URL outside the base path is 404 too");
+	}
 }
 
 static void test_query(void)
@@ -79,7 +92,7 @@ static void test_limits(void)
 {
 	static struct req r;
 	char *q = malloc(REQ_QUERY_MAX + 8), *p = malloc(REQ_ROUTE_MAX + 8);
-	struct env e = { "/x", NULL, NULL, "G ET" };
+	struct env e = { "/x", NULL, NULL, "G ET", NULL };
 	char err[64];
 	int i;
 
