@@ -107,6 +107,7 @@ start_lighttpd_fcgi bench \
 	S3GATE_CACHE_DIR="$E2E_TMP/cache" \
 	S3GATE_LOG_LEVEL=warn \
 	S3GATE_REGION=us-east-1 \
+	S3GATE_FLOW=none \
 	S3GATE_BUCKET="$BUCKET" \
 	S3GATE_S3_ENDPOINT="$NGINX_URL" \
 	S3GATE_S3_PATH_STYLE=true \

@@ -30,7 +30,7 @@ struct conf_key {
 static const char *const conf_token_uses[] = { "id", "access", "any", NULL };
 static const char *const conf_log_levels[] = { "error", "warn", "info", "debug", NULL };
 static const char *const conf_bools[] = { "false", "true", NULL };
-static const char *const conf_flows[] = { "code", "implicit", NULL };
+static const char *const conf_flows[] = { "code", "implicit", "none", NULL };
 
 #define CONF_LOWER "abcdefghijklmnopqrstuvwxyz"
 #define CONF_UPPER "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -487,6 +487,11 @@ static int conf_finish(struct conf *c, char *err, size_t errlen)
 	len = strlen(c->key_prefix);
 	if (len > 0 && (c->key_prefix[0] == '/' || c->key_prefix[len - 1] != '/')) {
 		snprintf(err, errlen, "key_prefix: must not start with '/' and must end with '/'");
+		goto out;
+	}
+	if (c->flow != CONF_FLOW_NONE && c->session_secret == NULL) {
+		snprintf(err, errlen, "session_secret: missing (32 or more characters, e.g. from "
+			 "openssl rand -base64 48; or flow = none for tokens in Authorization only)");
 		goto out;
 	}
 	if (strcmp(c->implicit_response_type, "token") != 0 &&

@@ -10,7 +10,7 @@
 #define CONF_KEYS_MAX 64
 
 enum conf_token_use { CONF_TOKEN_ID, CONF_TOKEN_ACCESS, CONF_TOKEN_ANY };
-enum conf_flow { CONF_FLOW_CODE, CONF_FLOW_IMPLICIT };
+enum conf_flow { CONF_FLOW_CODE, CONF_FLOW_IMPLICIT, CONF_FLOW_NONE };
 enum conf_source { CONF_SRC_DEFAULT, CONF_SRC_DERIVED, CONF_SRC_FILE, CONF_SRC_ENV };
 
 struct conf {

@@ -36,9 +36,7 @@ int oidc_init(const struct conf *c, char *err, size_t errlen)
 {
 	memset(&os, 0, sizeof(os));
 	os.c = c;
-	os.enabled = c->session_secret != NULL;
-	if (!os.enabled)
-		log_msg(LOGL_DEBUG, "sign-in is off (no session_secret): tokens in Authorization only");
+	os.enabled = c->flow != CONF_FLOW_NONE && c->session_secret != NULL;
 	return os.enabled ? session_init(c->session_secret, err, errlen) : 0;
 }
 
@@ -192,7 +190,7 @@ int oidc_login(struct app_req *a)
 	buf_init(&url, 8192);
 	buf_init(&redir, OIDC_URL_MAX);
 	if (!os.enabled) {
-		rc = oidc_unavailable(a, "session_secret is not set");
+		rc = oidc_unavailable(a, "sign-in is off (flow = none)");
 		goto out;
 	}
 	if (fn != NULL && s3_key_ok(fn) != 0) {
@@ -427,7 +425,7 @@ int oidc_callback(struct app_req *a)
 		goto out;
 	}
 	if (!os.enabled || oidc_endpoints(a->why, sizeof(a->why)) != 0) {
-		rc = oidc_unavailable(a, os.enabled ? a->why : "session_secret is not set");
+		rc = oidc_unavailable(a, os.enabled ? a->why : "sign-in is off (flow = none)");
 		goto out;
 	}
 	login = oidc_login_cookie(a, state);
@@ -486,7 +484,7 @@ int oidc_session(struct app_req *a)
 	buf_init(&body, 256 + 4096);
 	if (!os.enabled || !oidc_same_origin(a)) {
 		snprintf(a->why, sizeof(a->why), "%s", os.enabled ? "cross-origin session request"
-								 : "session_secret is not set");
+								 : "sign-in is off (flow = none)");
 		rc = resp_error(a->resp, 403, "forbidden", "not allowed");
 		goto out;
 	}

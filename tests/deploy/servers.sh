@@ -74,7 +74,6 @@ diag "peers ready in $(($(_ms) - T_START)) ms (1 GiB upload $(($(_ms) - t)) ms)"
 AUTHORIZE_URL="$COGNITO_URL/oauth2/authorize"
 s3gate_s3_settings SETTINGS
 SETTINGS+=(
-	S3GATE_SESSION_SECRET="$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 	S3GATE_COOKIE_SECURE=false
 	S3GATE_AUTHORIZE_URL="$AUTHORIZE_URL"
 	S3GATE_TOKEN_URL="$COGNITO_URL/oauth2/token"

@@ -299,5 +299,6 @@ s3gate_s3_settings() {
 		S3GATE_BUCKET="$S3_BUCKET"
 		S3GATE_S3_ENDPOINT="$S3_ENDPOINT"
 		S3GATE_S3_PATH_STYLE=true
+		S3GATE_SESSION_SECRET="$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 	)
 }

@@ -17,6 +17,7 @@ cognito_setup || bail "cognito-local setup failed"
 SETTINGS=(
 	S3GATE_REGION=local
 	S3GATE_BUCKET=docs
+	S3GATE_FLOW=none # tokens in Authorization only: no sign-in, no session_secret
 	S3GATE_USER_POOL_ID="$POOL_ID"
 	S3GATE_CLIENT_ID="$CLIENT_ID"
 	S3GATE_ISSUER="$ISSUER"

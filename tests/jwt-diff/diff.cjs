@@ -412,6 +412,7 @@ function s3gateDecide(token, cfg, jwksUri) {
     S3GATE_CACHE_DIR: cacheDir,
     S3GATE_BUCKET: "docs",
     S3GATE_REGION: "us-east-1",
+    S3GATE_FLOW: "none",
   });
   return new Promise((resolve) => {
     const child = spawn(S3GATE_BIN, ["check-token"], { env, stdio: ["pipe", "pipe", "pipe"] });

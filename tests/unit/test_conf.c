@@ -18,7 +18,7 @@ static void clear_env(void)
 		"S3GATE_JWKS_LIFETIME", "S3GATE_JWKS_REFETCH_INTERVAL", "S3GATE_HTTP_TIMEOUT",
 		"S3GATE_HTTP_CONNECT_TIMEOUT", "S3GATE_TOKEN_CACHE_SIZE", "S3GATE_LOG_LEVEL",
 		"S3GATE_BUCKET", "S3GATE_S3_ENDPOINT", "S3GATE_S3_PATH_STYLE", "S3GATE_KEY_PREFIX",
-		"S3GATE_PRESIGN_EXPIRES", "S3GATE_S3_TIMEOUT" };
+		"S3GATE_PRESIGN_EXPIRES", "S3GATE_S3_TIMEOUT", "S3GATE_FLOW", "S3GATE_SESSION_SECRET" };
 	size_t i;
 
 	for (i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
@@ -96,8 +96,10 @@ int main(void)
 
 	close(fd);
 	clear_env();
+	setenv("S3GATE_FLOW", "none", 1); /* sign-in's own keys are tested below */
 	test_file();
 	test_env_wins();
+	setenv("S3GATE_FLOW", "none", 1);
 	refuses("region = eu-west-1\nuser_pool_id = p\n", "client_id: missing");
 	refuses("client_id = abc\n", "issuer: missing");
 	refuses("client_id = abc\nregion = eu-west-1\nbogus = 1\n", "unknown key 'bogus'");
@@ -120,6 +122,18 @@ int main(void)
 	refuses(OKBASE "bucket = docs\nkey_prefix = a\n", "key_prefix");
 	refuses(OKBASE "bucket = docs\npresign_expires = 604801\n", "presign_expires");
 	refuses(OKBASE "bucket = d\n", "bucket: must be");
+	unsetenv("S3GATE_FLOW");
+	refuses(OKBASE "bucket = docs\n", "session_secret: missing");
+	refuses(OKBASE "bucket = docs\nsession_secret = short\n", "session_secret: must be");
+	{
+		struct conf c;
+		char err[CONF_ERR_MAX] = "";
+
+		ok(load_text(OKBASE "bucket = docs\nsession_secret = 0123456789abcdef0123456789abcdef\n",
+			     &c, err, sizeof(err)) == 0 && c.flow == CONF_FLOW_CODE && c.cookie_secure,
+		   "sign-in by default: code flow, secure cookies (%s)", err);
+		conf_free(&c);
+	}
 	unlink(path);
 	return tap_done();
 }

@@ -108,6 +108,7 @@ static void test_presign_shapes(void)
 	setenv("S3GATE_CLIENT_ID", "client1", 1);
 	setenv("S3GATE_BUCKET", "docs", 1);
 	setenv("S3GATE_REGION", "us-east-1", 1);
+	setenv("S3GATE_FLOW", "none", 1);
 	setenv("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE", 1);
 	setenv("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", 1);
 	unsetenv("AWS_SESSION_TOKEN");
