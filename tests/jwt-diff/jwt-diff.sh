@@ -18,6 +18,8 @@ missing() {
 		exit 1
 	fi
 	echo "1..0 # SKIP $1"
+	# automake's tap-driver.sh reads the skip from the plan and counts exit 77 as an error
+	[ -n "${AM_TAP_AWK:-}" ] && exit 0
 	exit 77
 }
 
