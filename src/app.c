@@ -98,10 +98,8 @@ jwt_err app_authenticate(struct app_req *a, struct jwt_identity *id)
 	else if (a->req->authorization == NULL) {
 		int s = oidc_session_identity(a, id);
 
-		if (s == 0) {
+		if (s == 0)
 			e = JWT_OK;
-			a->from_session = 1;
-		}
 		a->session_bad = s == -2;
 	}
 	if (e == JWT_OK) {
@@ -205,7 +203,7 @@ static int app_cors_allowed(const struct app_req *a, const char *origin)
 
 /* CORS for applications on other origins that send a token: no credentials
  * (cookies) are ever allowed cross-origin, so '*' is never needed either. */
-static int app_cors(struct app_req *a, const struct router_route *rt)
+static int app_cors(struct app_req *a)
 {
 	const char *origin = a->req->origin;
 	int preflight = strcmp(a->req->method, "OPTIONS") == 0;
@@ -222,7 +220,6 @@ static int app_cors(struct app_req *a, const struct router_route *rt)
 			    "Content-Disposition, Content-Length, Content-Range, ETag, Last-Modified");
 		return 0;
 	}
-	(void)rt;
 	resp_header(a->resp, "Access-Control-Allow-Methods", "GET, HEAD, OPTIONS");
 	resp_header(a->resp, "Access-Control-Allow-Headers",
 		    "Authorization, Range, If-None-Match, If-Modified-Since, If-Match, If-Unmodified-Since");
@@ -252,7 +249,7 @@ static void app_dispatch(struct app_req *a)
 		resp_error(a->resp, 403, "forbidden", "not allowed from this address");
 	} else if (rt == NULL) {
 		resp_error(a->resp, 404, "not_found", "no such route");
-	} else if (app_cors_route(rt) && a->req->origin != NULL && app_cors(a, rt)) {
+	} else if (app_cors_route(rt) && a->req->origin != NULL && app_cors(a)) {
 		/* a preflight, answered */
 	} else if (!(router_method_bit(a->req->method) & rt->methods)) {
 		router_allow(rt, allow, sizeof(allow));

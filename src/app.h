@@ -20,7 +20,6 @@ struct app_req {
 	char username[JWT_USERNAME_MAX + 1];
 	/* set by handlers that make a download decision: one audit line */
 	const char *audit_key;
-	int from_session; /* the identity came from the session cookie */
 	int session_bad;  /* a session cookie came but did not hold */
 	const char *audit_mode;
 	char audit_decision[1700];

@@ -246,7 +246,9 @@ static int jwks_fetch(double now)
 	if (jw.use_file) {
 		jwks_save_file(&b);
 		/* our own file is not "newer keys from another process" */
-		jw.loaded_at = jwks_mtime(jw.path, now + 1) > now ? jwks_mtime(jw.path, now + 1) : now;
+		double fm = jwks_mtime(jw.path, now + 1);
+
+		jw.loaded_at = fm > now ? fm : now;
 	}
 	rc = 0;
 out:

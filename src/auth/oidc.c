@@ -285,6 +285,16 @@ static int oidc_after(struct app_req *a, const char *fn, buf_t *out)
 	return rc;
 }
 
+/* <base>/login, with ?fn= when fn names a valid key. */
+static int oidc_login_href(const struct app_req *a, const char *fn, buf_t *out)
+{
+	int rc = buf_printf(out, "%s/login", a->c->base_path);
+
+	if (rc == 0 && fn != NULL && s3_key_ok(fn) == 0)
+		rc = buf_addstr(out, "?fn=") || sigv4_uri_encode(fn, strlen(fn), 0, out);
+	return rc;
+}
+
 static int oidc_retry_page(struct app_req *a, int status, const char *title, const char *msg,
 			   const char *fn)
 {
@@ -292,9 +302,7 @@ static int oidc_retry_page(struct app_req *a, int status, const char *title, con
 	int rc;
 
 	buf_init(&href, 4096);
-	rc = buf_printf(&href, "%s/login", a->c->base_path);
-	if (rc == 0 && fn != NULL && s3_key_ok(fn) == 0)
-		rc = buf_addstr(&href, "?fn=") || sigv4_uri_encode(fn, strlen(fn), 0, &href);
+	rc = oidc_login_href(a, fn, &href);
 	oidc_set_cookie(a, OIDC_LOGIN_COOKIE, "", 0);
 	rc = page_message(a->resp, status, title, msg, rc == 0 ? href.ptr : NULL, "Sign in again");
 	buf_free(&href);
@@ -348,12 +356,11 @@ static int oidc_exchange(struct app_req *a, const char *code, const char *verifi
 	char basic[4096];
 	long status = 0;
 	cJSON *j = NULL;
-	buf_t form, body, cred, redir;
+	buf_t form, body, redir;
 	int rc = -1;
 
 	buf_init(&form, 16384);
 	buf_init(&body, 65536);
-	buf_init(&cred, 1024);
 	buf_init(&redir, OIDC_URL_MAX);
 	if (oidc_redirect_uri(a, &redir) || buf_addstr(&form, "grant_type=authorization_code&code=") ||
 	    sigv4_uri_encode(code, strlen(code), 0, &form) || buf_addstr(&form, "&redirect_uri=") ||
@@ -393,7 +400,6 @@ out:
 	cJSON_Delete(j);
 	buf_free(&form);
 	buf_free(&body);
-	buf_free(&cred);
 	buf_free(&redir);
 	return rc;
 }
@@ -533,10 +539,7 @@ int oidc_redirect_to_login(struct app_req *a, const char *key)
 	int rc;
 
 	buf_init(&url, 8192);
-	rc = buf_printf(&url, "%s/login", a->c->base_path);
-	if (rc == 0 && key != NULL && s3_key_ok(key) == 0)
-		rc = buf_addstr(&url, "?fn=") || sigv4_uri_encode(key, strlen(key), 0, &url);
-	rc = rc || oidc_redirect(a, url.ptr);
+	rc = oidc_login_href(a, key, &url) || oidc_redirect(a, url.ptr);
 	buf_free(&url);
 	return rc;
 }

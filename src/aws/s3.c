@@ -603,14 +603,6 @@ static size_t s3_list_body(char *p, size_t size, size_t nmemb, void *ud)
 	return n;
 }
 
-static struct curl_slist *s3_list_headers(const struct sigv4_req *r, const struct sigv4_creds *cr,
-					  buf_t *auth, int *bad)
-{
-	const struct s3_get_opts none = { 0 };
-
-	return s3_headers(r, cr, &none, auth, bad);
-}
-
 static enum s3_outcome s3_list_classify(struct s3_lister *l, CURLcode rc, char *why, size_t whylen)
 {
 	char code[64];
@@ -639,6 +631,7 @@ enum s3_outcome s3_list(const char *prefix, const char *continuation, long max_k
 {
 	struct sigv4_req r = { .method = "GET", .region = s3.c->region, .service = "s3",
 			       .when = time(NULL) };
+	static const struct s3_get_opts no_conditions;
 	struct sigv4_creds cr;
 	struct s3_lister l;
 	struct curl_slist *hl = NULL;
@@ -678,7 +671,7 @@ enum s3_outcome s3_list(const char *prefix, const char *continuation, long max_k
 	r.query[r.n_query++] = (struct sigv4_kv){ "prefix", buf_str(&full) };
 	if (continuation != NULL && continuation[0] != '\0')
 		r.query[r.n_query++] = (struct sigv4_kv){ "continuation-token", continuation };
-	hl = s3_list_headers(&r, &cr, &auth, &bad);
+	hl = s3_headers(&r, &cr, &no_conditions, &auth, &bad);
 	if (bad || buf_printf(&url, "%s://%s", s3.scheme, r.host) != 0 || sigv4_target(&r, &url) != 0) {
 		snprintf(why, whylen, "cannot sign the listing");
 		goto out;

@@ -55,11 +55,7 @@ int page_file(struct resp *r, const char *dir, const char *name, int no_store)
 	}
 	snprintf(len, sizeof(len), "%lld", (long long)st.st_size);
 	page_headers(r);
-	resp_header(r, "Content-Type", strcmp(name + strlen(name) - 3, ".js") == 0
-					       ? "text/javascript; charset=utf-8"
-				       : strcmp(name + strlen(name) - 4, ".css") == 0
-					       ? "text/css; charset=utf-8"
-					       : type != NULL ? type : "application/octet-stream");
+	resp_header(r, "Content-Type", type != NULL ? type : "application/octet-stream");
 	resp_header(r, "Content-Length", len);
 	resp_header(r, "Cache-Control", no_store ? "no-store" : "no-cache");
 	rc = resp_body(r, data, (size_t)st.st_size);

@@ -31,6 +31,8 @@ static const struct {
 	{ "json", "application/json" },
 	{ "xml", "application/xml" },
 	{ "html", "text/html; charset=utf-8" },
+	{ "js", "text/javascript; charset=utf-8" },
+	{ "css", "text/css; charset=utf-8" },
 	{ "htm", "text/html; charset=utf-8" },
 	{ "md", "text/markdown; charset=utf-8" },
 	{ "mp4", "video/mp4" },

@@ -284,6 +284,16 @@ s3_etag() { s3client head "$S3_BUCKET" "$1" 2>>"$CEPH_DIR/log/client.log"; }
 # compare s3gate's with).
 s3_presign() { s3client presign "$S3_BUCKET" "$1" "$2" 2>>"$CEPH_DIR/log/client.log"; }
 
+# no_secret_in_responses TOKEN DESCRIPTION: one check that no response
+# recorded in $RESPONSES holds the S3 secret key or TOKEN's signature.
+no_secret_in_responses() {
+	local all leaked=""
+	all=$(cat "$RESPONSES")
+	case $all in *"$S3_SECRET_KEY"*) leaked="$leaked secret" ;; esac
+	case $all in *"$(jwt_part "$1" 3)"*) leaked="$leaked token" ;; esac
+	is "$leaked" "" "$2"
+}
+
 # s3gate_s3_settings ARRAY: the s3gate settings every test against this S3 and
 # cognito-local starts from (no credentials: each test adds its own), into the
 # named array.
