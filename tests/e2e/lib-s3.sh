@@ -172,8 +172,18 @@ start_radosgw() {
 		return 1
 	fi
 
-	# -- radosgw, user, bucket
-	start_radosgw_daemon || return 1
+	# -- radosgw, user, bucket; another port when the chosen one was taken
+	# between free_port and radosgw's bind
+	local try
+	for try in 1 2 3; do
+		: >"$CEPH_DIR/log/rgw.out"
+		start_radosgw_daemon && break
+		stop_pid "$RADOSGW_PID"
+		grep -q 'Address already in use' "$CEPH_DIR/log/rgw.out" && [ "$try" -lt 3 ] || return 1
+		free_port S3_PORT
+		S3_ENDPOINT="http://127.0.0.1:$S3_PORT"
+		sed -i "s|^\([[:space:]]*rgw frontends = beast endpoint=127.0.0.1:\).*|\1$S3_PORT|" "$CEPH_CONF_FILE"
+	done
 	if ! timeout 30 radosgw-admin -c "$CEPH_CONF_FILE" user create --uid=e2e --display-name=e2e \
 		--access-key="$S3_ACCESS_KEY" --secret="$S3_SECRET_KEY" >"$CEPH_DIR/log/user.json" 2>>"$CEPH_DIR/log/setup.log"; then
 		show_log "$CEPH_DIR/log/setup.log"
