@@ -98,6 +98,9 @@ for s in $SERVERS; do
 		continue
 	fi
 	REDIRECT_URI_WANT="$BASE_URL$SERVER_PREFIX/callback"
+	# nginx: the configured redirect_uri, even if nginx itself had to move
+	# to another port because NGINX_PORT was taken before it could bind
+	[ "$s" = nginx ] && REDIRECT_URI_WANT="http://127.0.0.1:$NGINX_PORT/s3gate/callback"
 	if [ "$s" = apache-cgi-noauthconfig ]; then
 		deploy_auth_checks
 	else
